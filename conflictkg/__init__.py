@@ -1,0 +1,3 @@
+"""conflictkg: Arabic conflict news → knowledge graph."""
+
+__version__ = "0.1.0"
