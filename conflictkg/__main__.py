@@ -1,0 +1,5 @@
+import sys
+
+from conflictkg.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per ``conflictkg`` sub-command (see ``conflictkg.cli``)."""

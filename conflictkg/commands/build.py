@@ -1,0 +1,62 @@
+"""Build the knowledge graph of a corpus into an output folder (no database needed).
+
+INPUT is a .txt file, a folder of .txt/.jsonl/.csv files (walked recursively), a
+.jsonl file (one object per line: id, text, optional title, date, url, source) or a
+.csv file with the same columns.
+
+Example:
+  conflictkg build examples/corpus --out out/example
+  conflictkg build news.jsonl --out out/news --lexicon my_lexicon.tsv --quiet
+
+Exit codes: 0 every input was processed; 3 some inputs were skipped (listed in
+skipped.jsonl); 4 no document could be processed; 1 an error stopped the build.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = "build the graph of a corpus into an output folder"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt file, folder, .jsonl or .csv")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (replaced atomically)")
+    p.add_argument("--extractor", action="append", dest="extractors", metavar="NAME",
+                   help="mention extractor to run (repeatable; default: lexicon and pattern)")
+    p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
+                   help="extra lexicon TSV file (same format as extractors/lexicon/*.tsv)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress or summary output")
+
+
+def run(args) -> int:
+    from conflictkg.build import BuildOptions, build
+
+    for f in args.lexicon:
+        if not os.path.isfile(f):
+            raise FileNotFoundError(f"lexicon file not found: {f}")
+    opts = BuildOptions(
+        extractors=tuple(args.extractors or ("lexicon", "pattern")),
+        lexicon_files=tuple(args.lexicon),
+        workers=args.workers,
+        quiet=args.quiet,
+    )
+    report = build(args.inputs, args.out, opts)
+    if not args.quiet:
+        print(summary(report))
+    return report.exit_code
+
+
+def summary(report) -> str:
+    lines = [
+        f"graph written to {report.out}/ ({report.documents} documents, {report.skipped} skipped, "
+        f"{report.mentions} mentions, {report.relations} relations, {report.seconds:.1f} s)",
+        "entities per type: " + ", ".join(f"{t} {n}" for t, n in sorted(report.entities_by_type.items())),
+        "top actors by degree:",
+    ]
+    for degree, name, etype in report.top_actors:
+        lines.append(f"  {degree:4d}  {name}  ({etype})")
+    if report.skipped:
+        lines.append(f"{report.skipped} input(s) skipped: see {os.path.join(report.out, 'skipped.jsonl')}")
+    return "\n".join(lines)

@@ -1,0 +1,104 @@
+"""What every extractor shares: the analysed document, the component interface, the
+registry of components by name, and overlap resolution between their mentions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Protocol
+
+from conflictkg.records import Document, Mention, Relation
+
+from .text import Sentence, Token, split_sentences, tokenize
+
+
+@dataclass
+class Analysis:
+    """A document split into sentences and tokens once, shared by all extractors."""
+
+    document: Document
+    sentences: list[Sentence]
+    tokens: list[list[Token]]  # per sentence
+
+    @classmethod
+    def of(cls, document: Document) -> "Analysis":
+        text = document.text
+        sentences = split_sentences(text)
+        return cls(document, sentences, [tokenize(text, s.start, s.end) for s in sentences])
+
+    def mention(self, sentence: int, start: int, end: int, etype: str, extractor: str, **kw) -> Mention:
+        return Mention(
+            doc=self.document.id,
+            sentence=sentence,
+            start=start,
+            end=end,
+            text=self.document.text[start:end],
+            type=etype,
+            extractor=extractor,
+            **kw,
+        )
+
+
+class MentionExtractor(Protocol):
+    """A component that finds entity mentions in an analysed document."""
+
+    name: str
+
+    def __call__(self, analysis: Analysis) -> list[Mention]: ...
+
+
+class RelationExtractor(Protocol):
+    """A component that finds stated relations between the mentions of a sentence."""
+
+    name: str
+
+    def __call__(self, analysis: Analysis, mentions: list[Mention]) -> list[Relation]: ...
+
+
+_REGISTRY: dict[str, Callable[..., MentionExtractor]] = {}
+
+
+def register(name: str):
+    """Register an extractor factory under ``name`` (used by ``--extractor NAME``)."""
+
+    def deco(factory):
+        _REGISTRY[name] = factory
+        return factory
+
+    return deco
+
+
+def available() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def create(name: str, **options) -> MentionExtractor:
+    if name not in _REGISTRY:
+        raise KeyError(f"unknown extractor {name!r}; available: {', '.join(available())}")
+    return _REGISTRY[name](**options)
+
+
+# Lower wins when two overlapping spans are equally long.
+_EXTRACTOR_RANK = {"lexicon": 0, "pattern": 1, "camel-ner": 2}
+
+
+def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Keep non-overlapping mentions: the longest span wins, then the lexicon.
+
+    A mention nested inside a kept one survives when it has another type (a place
+    named inside a group's name, ``المجلس العسكري لمدينة مصراتة``): the gold
+    convention counts both. Partial overlaps are dropped.
+    """
+    ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), _EXTRACTOR_RANK.get(m.extractor, 9), m.start))
+    kept: list[Mention] = []
+    for m in ordered:
+        ok = True
+        for k in kept:
+            if m.start >= k.end or m.end <= k.start:
+                continue
+            nested = k.start <= m.start and m.end <= k.end and m.type != k.type and m.attrs.get("nested_ok", True)
+            if not nested or (m.start, m.end) == (k.start, k.end):
+                ok = False
+                break
+        if ok:
+            kept.append(m)
+    kept.sort(key=lambda m: (m.start, -m.end))
+    return kept

@@ -1,0 +1,155 @@
+"""Arabic text layer: normalisation for matching, sentences and tokens with offsets.
+
+Normalisation is only ever used to *compare* strings; every span handed to the rest of
+the pipeline is a pair of offsets into the original text.
+
+>>> normalize("مُصْرَاتَة")
+'مصراته'
+>>> normalize("الليبى") == normalize("الليبي")
+True
+>>> [t.text for t in tokenize("وبنغازى، ٢٠١٩")]
+['وبنغازى', '٢٠١٩']
+>>> tokenize("وبنغازى")[0].forms
+(('وبنغازي', 0), ('بنغازي', 1), ('نغازي', 2))
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from camel_tools.utils.charsets import AR_DIAC_CHARSET
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+    normalize_unicode,
+)
+
+TATWEEL = "\u0640"
+_MARKS = "".join(sorted(AR_DIAC_CHARSET)) + "\u0610-\u061a\u0656-\u065f\u0670\u06d6-\u06ed" + TATWEEL
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_PERSIAN = str.maketrans({"ی": "ي", "ک": "ك", "ۀ": "ه"})
+
+WORD_RE = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+|\d+(?:[.,٫]\d+)*")
+# A sentence ends at . ! ? ؟ ؛ or a line break. The Arabic comma ، only separates
+# clauses: a name and its apposition ("العقيد أحمد المسماري، المتحدث باسم ...") share
+# one sentence. A full stop between digits (3.5) or after a one-letter abbreviation
+# (د. for doctor) does not end one.
+_SENTENCE_END = re.compile(r"(?<!\b\w)(?<!\d)[.!?؟؛]+(?!\d)[\"'»”)\]]*|\n+")
+
+PROCLITICS = "وفبلك"
+
+
+@lru_cache(maxsize=500_000)
+def normalize(text: str) -> str:
+    """Matching form of ``text`` (camel-tools normalisation).
+
+    Unicode compatibility forms, diacritics and tatweel are removed; alef variants
+    become ا, final ى becomes ي, ة becomes ه, Eastern Arabic digits become 0-9.
+    Lengths may change, so never slice original text with offsets of the result.
+
+    >>> normalize("الـجـيـش الوطنـى")
+    'الجيش الوطني'
+    """
+    text = normalize_unicode(text)
+    text = dediac_ar(text).replace(TATWEEL, "")
+    text = normalize_alef_ar(text)
+    text = normalize_alef_maksura_ar(text)
+    text = normalize_teh_marbuta_ar(text)
+    return text.translate(_DIGITS).translate(_PERSIAN)
+
+
+def normalize_phrase(text: str) -> str:
+    """Normalised form of a multi-word string with white space folded."""
+    return " ".join(normalize(w) for w in WORD_RE.findall(text))
+
+
+@lru_cache(maxsize=500_000)
+def clitic_forms(norm: str) -> tuple[tuple[str, int], ...]:
+    """The token itself and its readings with one-letter proclitics detached.
+
+    Each entry is ``(form, chars_removed)``; the bare token comes first. ``لل`` also
+    yields the form with the article restored: ``للقياده`` → ``القياده``.
+
+    >>> clitic_forms("للقياده")
+    (('للقياده', 0), ('لقياده', 1), ('القياده', 1))
+    >>> clitic_forms("وبالجفره")
+    (('وبالجفره', 0), ('بالجفره', 1), ('الجفره', 2))
+    """
+    forms = [(norm, 0)]
+    # conjunction و/ف, then preposition ب/ل/ك, each optional; stems keep >= 2 letters
+    heads = [(norm, 0)]
+    if len(norm) > 3 and norm[0] in "وف":
+        heads.append((norm[1:], 1))
+    for stem, cut in heads:
+        if cut:
+            forms.append((stem, cut))
+        if len(stem) > 3 and stem[0] in "بلك":
+            rest = stem[1:]
+            forms.append((rest, cut + 1))
+            if stem[0] == "ل" and rest.startswith("ل"):
+                forms.append(("ا" + rest, cut + 1))
+    seen = set()
+    out = []
+    for form, cut in forms:
+        if form not in seen:
+            seen.add(form)
+            out.append((form, cut))
+    return tuple(out)
+
+
+class Token(NamedTuple):
+    start: int
+    end: int
+    text: str
+    norm: str
+    forms: tuple  # ((normalised form, proclitic chars removed), ...)
+    break_before: bool  # punctuation or a line break separates it from the previous token
+
+
+class Sentence(NamedTuple):
+    index: int
+    start: int
+    end: int
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word and number tokens of ``text[start:end]`` with offsets into ``text``."""
+    end = len(text) if end is None else end
+    tokens: list[Token] = []
+    prev_end = start
+    for m in WORD_RE.finditer(text, start, end):
+        s, e = m.span()
+        surface = m.group()
+        gap = text[prev_end:s]
+        brk = bool(gap.strip()) or "\n" in gap
+        norm = normalize(surface)
+        tokens.append(Token(s, e, surface, norm, clitic_forms(norm), brk))
+        prev_end = e
+    return tokens
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentence spans of ``text``, trimmed of surrounding white space, never empty.
+
+    >>> [text[s.start:s.end] for text in ["قال المتحدث. ثم غادر؟\\nنعم"] for s in split_sentences(text)]
+    ['قال المتحدث.', 'ثم غادر؟', 'نعم']
+    """
+    spans: list[Sentence] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        _add_span(text, pos, m.end(), spans)
+        pos = m.end()
+    _add_span(text, pos, len(text), spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start and WORD_RE.search(text, start, end):
+        spans.append(Sentence(len(spans), start, end))
