@@ -1,0 +1,32 @@
+# Two commands on a fresh machine (see README):
+#   make demo   set everything up and build the graph of the example corpus
+#   make test   set everything up and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= out/example
+
+.PHONY: setup demo test bench clean
+
+# torch is pinned to the CPU build first: camel-tools depends on torch, and an
+# unpinned torch would pull several GB of CUDA packages.
+$(BIN)/conflictkg: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+setup: $(BIN)/conflictkg
+
+demo: setup
+	$(BIN)/conflictkg build examples/corpus examples/news.jsonl examples/news.csv --out $(OUT)
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+bench: setup
+	for b in bench/bench_*.py; do $(BIN)/python $$b --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) out build *.egg-info
