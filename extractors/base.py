@@ -2,7 +2,7 @@
 registry of components by name, and overlap resolution between their mentions."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
 from conflictkg.records import Document, Mention, Relation
@@ -17,6 +17,27 @@ class Analysis:
     document: Document
     sentences: list[Sentence]
     tokens: list[list[Token]]  # per sentence
+    # mentions found by the components that ran before (the lexicon before the patterns)
+    prior: list[Mention] = field(default_factory=list)
+    _prior_index: dict | None = field(default=None, repr=False)
+
+    def prior_at(self, sentence: int, token: int) -> Mention | None:
+        """The earlier mention that starts inside token ``token`` of ``sentence``, if any."""
+        if self._prior_index is None:
+            self._prior_index = {}
+            for m in self.prior:
+                toks = self.tokens[m.sentence]
+                for ti, t in enumerate(toks):
+                    if t.start <= m.start < t.end:
+                        old = self._prior_index.get((m.sentence, ti))
+                        if old is None or old.end - old.start < m.end - m.start:
+                            self._prior_index[(m.sentence, ti)] = m
+                        break
+        return self._prior_index.get((sentence, token))
+
+    def add_prior(self, mentions: list[Mention]) -> None:
+        self.prior.extend(mentions)
+        self._prior_index = None
 
     @classmethod
     def of(cls, document: Document) -> "Analysis":

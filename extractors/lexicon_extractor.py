@@ -10,20 +10,9 @@ from conflictkg.records import Mention
 from .base import Analysis, register
 from .cues import PLACE_CLASSIFIERS, PLACE_HEADS, TRIBE_TRIGGERS
 from .lexicon import Lexicon, default_lexicon
-from .text import Token
+from .text import Token, skip_letters  # noqa: F401  (skip_letters re-exported)
 
 _TYPE_CUES = {"PLACE": PLACE_CLASSIFIERS | PLACE_HEADS, "TRIBE": TRIBE_TRIGGERS}
-
-
-def skip_letters(surface: str, n: int) -> int:
-    """Offset in ``surface`` after its first ``n`` letters (marks after a letter go with it)."""
-    i = 0
-    while n and i < len(surface):
-        i += 1
-        n -= 1
-        while i < len(surface) and not surface[i].isalnum():
-            i += 1
-    return i
 
 
 def _cue_before(tokens: list[Token], i: int) -> set[str]:

@@ -1,46 +1,181 @@
 """Pattern extractor: names that no lexicon knows, found after trigger words.
 
 ``العقيد <name>`` → COMMANDER, ``الشيخ <name>`` → PERSON, ``مدينة <name>`` → PLACE,
-``قبيلة <name>`` → TRIBE, ``كتيبة <name>`` → ARMED_GROUP. A name runs over the
-following words until a boundary: punctuation, a function word, a verb-like or
-common word, a number, or the sentence end.
+``قبائل <a> و<b> و<c>`` → three TRIBEs, ``كتيبة <name>`` → ARMED_GROUP (trigger kept in
+the span, as the gold convention writes group names), ``قاعدة <name> الجوية`` → PLACE,
+a quoted name after a trigger (``ميليشيا "..."``) → the quoted words, and a person
+name right before a role (``<name> قائد كتيبة ...``) → COMMANDER.
+
+A name runs over the following words until a boundary: punctuation, a function word,
+a frequent verb, a role noun or relational adjective, a number (except in group
+names), a conjunction starting a new phrase, or the sentence end. Mentions found by
+earlier components (the lexicon) are visible as ``analysis.prior`` and take priority:
+a trigger followed by a known name of another type is not reinterpreted.
+
+>>> from conflictkg.records import Document
+>>> from extractors.base import Analysis
+>>> a = Analysis.of(Document("d", "وصل العقيد سالم الفيتوري إلى قبائل الأحامد والبراعصة."))
+>>> [(m.text, m.type) for m in PatternExtractor()(a)]
+[('سالم الفيتوري', 'COMMANDER'), ('الأحامد', 'TRIBE'), ('البراعصة', 'TRIBE')]
 """
 from __future__ import annotations
 
 from conflictkg.records import Mention
 
 from .base import Analysis, register
-from .cues import GROUP_TRIGGERS, PERSON_TITLES, PLACE_CLASSIFIERS, RANKS, TRIBE_TRIGGERS
-from .text import Token, normalize_phrase
-
-
-def _words(s: str) -> frozenset[str]:
-    return frozenset(normalize_phrase(w) for w in s.split())
-
-
-# Words that never belong to a name: they end it.
-STOP = _words(
-    "في فى من إلى الى على عن مع و أو ثم قد لقد كان كانت هو هي هم التي الذي الذين اللذين أن إن أنه بأن "
-    "حيث بعد قبل خلال بين ضد منذ عند حول لدى نحو وفق وفقا بينما فيما كما لكن إلا غير ذلك تلك هذا هذه هؤلاء "
-    "اليوم أمس الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت أمس صباح مساء يوم عام "
-    "قال قالت أكد أكدت أعلن أعلنت أوضح أوضحت أشار أشارت ذكر ذكرت أضاف أضافت نفى نفت وصف وصل وصلت "
-    "المتحدث الناطق باسم رئيس قائد آمر التابع التابعة الموالية الموالي المحسوبة المحسوب المسلحة المسلح "
-    "الإرهابية الإرهابي المتطرفة مدينة منطقة بلدة قوات ميليشيا ميليشيات كتيبة جنوب شمال شرق غرب"
+from .cues import (
+    AMBIGUOUS_FIRST_NAMES,
+    FACILITY_ADJECTIVES,
+    FIRST_NAMES,
+    FUNCTION_WORDS,
+    GENERIC_NAME_WORDS,
+    NAME_ENDERS,
+    NAME_JOINERS,
+    NATIONALITIES,
+    PERSON_TITLES,
+    PLACE_CLASSIFIERS,
+    PLACE_HEADS,
+    PLACE_PREFIXES,
+    RANKS,
+    TITLE_MODIFIERS,
+    TRIBE_PREFIXES,
+    VERBS,
+    _norm_set,
+    _words,
 )
-MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 3, "TRIBE": 2, "ARMED_GROUP": 4}
+from .text import Token, skip_letters
+
+STOP = FUNCTION_WORDS | VERBS | NAME_ENDERS
+OPEN_QUOTES = "\"'«“„‘"
+CLOSE_QUOTES = "\"'»”’"
+
+# Triggers that start a group name and stay in its span.
+GROUP_HEADS = _norm_set(
+    "كتيبة، الكتيبة، كتائب، سرية، سرايا، قوة، قوات، لواء، فيلق، درع، جيش، جماعة، تنظيم، تجمع، "
+    "غرفة عمليات، مجلس شورى، المجلس العسكري، مجلس عسكري، مجلس ثوار، المجلس العسكري ل"
+)
+# Generic group nouns: before another group name they are dropped (ميليشيات سرايا ...).
+MILITIA_WORDS = _norm_set("ميليشيا، مليشيا، ميلشيا، ميليشيات، مليشيات، ميلشيات، ميليشات، عصابة، عصابات")
+# Triggers whose quoted name is taken without the trigger (غرفة "تحرير الموانئ").
+QUOTE_TRIGGERS = GROUP_HEADS | MILITIA_WORDS | _norm_set("غرفة، معسكر، قاعدة، عملية، حركة") | PLACE_HEADS | PLACE_CLASSIFIERS
+# Place classifiers that make a reliable pattern (مناطق, محيط ... are too vague).
+PLACE_TRIGGERS = PLACE_CLASSIFIERS - _norm_set("مناطق، محيط، ضواحي، مدن، بلدات، مديريات، حي، شعبية")
+TRIBE_WORDS = _norm_set("قبيلة، قبائل، عشيرة، عشائر، قبيلتي، أبناء قبيلة")
+ROLE_AFTER_NAME = _norm_set("قائد، آمر، القائد، الآمر، زعيم، أمير، المتحدث، الناطق، المتحدث باسم، الناطق باسم")
+CIVIL_ROLE_AFTER_NAME = _norm_set("رئيس، مدير، وزير، عضو، نائب، مستشار")
+PERSON_TITLES_EXTRA = _norm_set("مفتي الديار الليبية، المفتي، رئيس الوزراء، رئيس الحكومة، رئيس المجلس الرئاسي")
+PURPOSE_WORDS = _words("حماية تأمين مكافحة تحرير الدفاع دعم إسناد")
+ORDINALS = _words(
+    "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الحادي الثاني عشر الأولى الثانية "
+    "الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة"
+)
+MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 2, "TRIBE": 2, "ARMED_GROUP": 5}
 
 
-def _trigger_types(tok: Token, nxt: Token | None) -> list[tuple[str, int]]:
-    """Entity types a trigger starting at ``tok`` announces, with the trigger's length."""
-    out = []
-    forms = {f for f, _ in tok.forms}
-    two = {f"{f} {nxt.norm}" for f, _ in tok.forms} if nxt is not None and not nxt.break_before else set()
-    for cues, etype in ((RANKS, "COMMANDER"), (PERSON_TITLES, "PERSON"), (PLACE_CLASSIFIERS, "PLACE"), (TRIBE_TRIGGERS, "TRIBE")):
-        if two & cues:
-            out.append((etype, 2))
-        elif forms & cues:
-            out.append((etype, 1))
-    return out
+def _forms(tok: Token) -> set[str]:
+    return {f for f, _ in tok.forms}
+
+
+def _phrase_at(tokens: list[Token], i: int, phrases: frozenset[str], bare: bool = False) -> int:
+    """Length (1-3) of the longest phrase of ``phrases`` starting at token ``i``, else 0.
+
+    With ``bare`` the first token must match without a proclitic.
+    """
+    n = len(tokens)
+    firsts = (tokens[i].norm,) if bare else [f for f, _ in tokens[i].forms]
+    best = 0
+    for first in firsts:
+        if first in phrases:
+            best = max(best, 1)
+        acc = first
+        for k in (1, 2):
+            if i + k >= n or tokens[i + k].break_before:
+                break
+            acc = f"{acc} {tokens[i + k].norm}"
+            if acc in phrases:
+                best = max(best, k + 1)
+    return best
+
+
+def _is_stop(tok: Token) -> bool:
+    if tok.norm in STOP or len(tok.norm) < 2 or tok.text[0].isdigit():
+        return True
+    # a conjunction or preposition glued to a stop word (وهو، فيما، بأن)
+    return any(cut and form in STOP for form, cut in tok.forms)
+
+
+def _conj(tok: Token) -> bool:
+    """Starts with the conjunction و/ف (a new phrase), unless it is itself a name."""
+    return tok.norm[0] in "وف" and len(tok.norm) > 3 and tok.norm not in FIRST_NAMES
+
+
+def _definite(norm: str) -> bool:
+    return norm.startswith("ال") and len(norm) > 3
+
+
+def _adjective_like(norm: str) -> bool:
+    """Indefinite nisba adjective (عسكرية، جوي): not a name on its own."""
+    return not norm.startswith("ال") and norm.endswith(("يه", "ي", "يا"))
+
+
+def _quoted(analysis: Analysis, tokens: list[Token], j: int, max_len: int = 6) -> int:
+    """End index of a quoted name starting at token ``j`` (opening quote before it), else 0."""
+    text = analysis.document.text
+    prev_end = tokens[j - 1].end if j else 0
+    if not any(c in OPEN_QUOTES for c in text[prev_end : tokens[j].start]):
+        return 0
+    k = j + 1
+    while k < len(tokens) and k - j < max_len:
+        gap = text[tokens[k - 1].end : tokens[k].start]
+        if any(c in CLOSE_QUOTES for c in gap):
+            break
+        if gap.strip():
+            return 0
+        k += 1
+    else:
+        if k == len(tokens) or k - j >= max_len:
+            end_gap = text[tokens[k - 1].end : tokens[k].start] if k < len(tokens) else text[tokens[k - 1].end :][:3]
+            if not any(c in CLOSE_QUOTES for c in end_gap):
+                return 0
+    while k > j + 1 and tokens[k - 1].norm in FUNCTION_WORDS:  # "... سابقا"
+        k -= 1
+    return k
+
+
+def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: bool = False) -> int:
+    """End index of a person name starting at token ``j`` (``j`` when there is none).
+
+    ``عبد``/``أبو``/``بن`` join the next word. A first word with the article is
+    accepted when it is a known first name (الصادق) or ``definite_ok`` is set and it is
+    no adjective (a surname alone after a title: الرئيس السيسي).
+    """
+    n = len(tokens)
+    k = j
+    while k < n and k - j < max_len:
+        t = tokens[k]
+        if k > j and t.break_before:
+            break
+        if _is_stop(t) or t.norm in NATIONALITIES or t.norm in GENERIC_NAME_WORDS:
+            break
+        if k > j and _conj(t):
+            break
+        if k == j and _definite(t.norm) and t.norm not in FIRST_NAMES:
+            if not (definite_ok and t.norm.endswith("ي") and t.norm not in TITLE_MODIFIERS):
+                break
+            return j + 1  # a lone surname
+        if t.norm in NAME_JOINERS and k + 1 < n and not tokens[k + 1].break_before:
+            k += 2
+            continue
+        k += 1
+    return k
+
+
+def _skip_modifiers(tokens: list[Token], j: int) -> int:
+    while j < len(tokens) and not tokens[j].break_before and (
+        tokens[j].norm in TITLE_MODIFIERS or tokens[j].norm in NATIONALITIES
+    ):
+        j += 1
+    return j
 
 
 @register("pattern")
@@ -50,20 +185,238 @@ class PatternExtractor:
     def __call__(self, analysis: Analysis) -> list[Mention]:
         out: list[Mention] = []
         for si, tokens in enumerate(analysis.tokens):
-            n = len(tokens)
-            for i, tok in enumerate(tokens):
-                nxt = tokens[i + 1] if i + 1 < n else None
-                for etype, tlen in _trigger_types(tok, nxt):
-                    j = i + tlen
-                    k = j
-                    while k < n and k - j < MAX_NAME[etype]:
-                        t = tokens[k]
-                        if t.break_before or t.text.isdigit() or t.norm in STOP or len(t.norm) < 2:
-                            break
-                        k += 1
-                    if k == j:
-                        continue
-                    if etype == "COMMANDER" and tlen == 1 and k - j == 1 and tokens[j].norm.startswith("ال"):
-                        continue  # "اللواء المتقاعد" and the like: a rank followed by an adjective
-                    out.append(analysis.mention(si, tokens[j].start, tokens[k - 1].end, etype, self.name))
+            self._sentence(analysis, si, tokens, out)
         return out
+
+    def _sentence(self, analysis: Analysis, si: int, tokens: list[Token], out: list[Mention]) -> None:
+        n = len(tokens)
+
+        def emit(a: int, b: int, etype: str, trigger: frozenset | None = None) -> None:
+            if b > a:
+                start = tokens[a].start
+                if trigger is not None:  # a proclitic glued to the trigger stays out (لقوات → قوات)
+                    start += _proclitic_len(tokens[a], trigger)
+                out.append(analysis.mention(si, start, tokens[b - 1].end, etype, self.name))
+
+        for i in range(n):
+            tok = tokens[i]
+            known = analysis.prior_at(si, i)
+            # --- ranks → COMMANDER (or the brigade sense of لواء)
+            rl = _phrase_at(tokens, i, RANKS)
+            if rl and not (known and known.type != "COMMANDER" and known.start <= tok.start + 2):
+                j = _skip_modifiers(tokens, i + rl)
+                if j < n and not tokens[j].break_before:
+                    k = person_name_end(tokens, j)
+                    if k > j:
+                        emit(j, k, "COMMANDER")
+                        continue
+            # --- civilian titles → PERSON
+            tl = _phrase_at(tokens, i, PERSON_TITLES | PERSON_TITLES_EXTRA)
+            if tl:
+                j = _skip_modifiers(tokens, i + tl)
+                if j < n and not tokens[j].break_before:
+                    k = person_name_end(tokens, j, definite_ok=True)
+                    if k > j:
+                        emit(j, k, "PERSON")
+                        continue
+            # --- quoted name after a trigger
+            ql = _phrase_at(tokens, i, QUOTE_TRIGGERS)
+            if ql and i + ql < n:
+                k = _quoted(analysis, tokens, i + ql)
+                if k:
+                    etype = _quote_type(tokens, i, ql)
+                    if etype:
+                        emit(i + ql, k, etype)
+                    continue
+            # --- group names, trigger included
+            gl = _phrase_at(tokens, i, GROUP_HEADS)
+            if gl:
+                self._group(analysis, si, tokens, i, gl, emit)
+                continue
+            # --- tribes, one mention per item of a coordinated list
+            bl = _phrase_at(tokens, i, TRIBE_WORDS)
+            if bl:
+                self._tribes(analysis, si, tokens, i + bl, out)
+                continue
+            # --- places after a classifier (مدينة X) or with a facility head (قاعدة X الجوية)
+            pl = _phrase_at(tokens, i, PLACE_TRIGGERS)
+            if pl:
+                self._place(analysis, si, tokens, i + pl, emit)
+                continue
+            hl = _phrase_at(tokens, i, PLACE_HEADS, bare=False)
+            if hl:
+                self._facility(analysis, si, tokens, i, hl, out)
+                continue
+            # --- <first name ...> قائد/آمر/المتحدث باسم → COMMANDER
+            if not tok.break_before and i >= 2 and _phrase_at(tokens, i, ROLE_AFTER_NAME, bare=True):
+                s = _name_before(tokens, i)
+                if s is not None and not analysis.prior_at(si, s):
+                    emit(s, i, "COMMANDER")
+
+    def _group(self, analysis, si, tokens, i, gl, emit) -> None:
+        n = len(tokens)
+        j = i + gl
+        if j >= n or tokens[j].break_before:
+            return
+        head = tokens[i]
+        nxt = analysis.prior_at(si, j)
+        if nxt is not None:
+            if nxt.type in ("COMMANDER", "PERSON") and head.norm.startswith(("قوات", "كتيب", "ميليش")):
+                emit(i, _token_end(tokens, nxt.end), "ARMED_GROUP", GROUP_HEADS)  # قوات حفتر: possessive group
+            elif nxt.type == "PLACE" and " " in " ".join(t.norm for t in tokens[i:j]):
+                emit(i, _token_end(tokens, nxt.end), "ARMED_GROUP", GROUP_HEADS)  # غرفة عمليات الجفرة
+            elif nxt.type == "PLACE" and not _definite(head.norm):
+                emit(i, _token_end(tokens, nxt.end), "ARMED_GROUP", GROUP_HEADS)  # درع الوسطى, كتيبة X
+            return
+        first = tokens[j]
+        if _phrase_at(tokens, j, GROUP_HEADS | MILITIA_WORDS):
+            return  # ميليشيات سرايا ...: the inner trigger starts the name
+        # rank sense of لواء handled above; here: لواء + number/ordinal/name
+        if first.norm in NATIONALITIES and head.norm in _words("قوات قوة"):
+            emit(i, j + 1, "ARMED_GROUP", GROUP_HEADS)  # قوات مصرية: foreign forces
+            return
+        if _adjective_like(first.norm) or first.norm in GENERIC_NAME_WORDS:
+            return
+        if head.norm in _words("تنظيم") and not _definite(first.norm):
+            return  # إعادة تنظيم صفوفه
+        k = j
+        while k < n and k - j < MAX_NAME["ARMED_GROUP"]:
+            t = tokens[k]
+            if k > j and t.break_before:
+                break
+            if t.text[0].isdigit():
+                k += 1
+                break
+            if _is_stop(t) or t.norm in NATIONALITIES and k > j and tokens[k - 1].text[0].isdigit():
+                break
+            if k > j:
+                if analysis.prior_at(si, k) is not None and analysis.prior_at(si, k).type == "PLACE":
+                    k = _token_end(tokens, analysis.prior_at(si, k).end)
+                    break
+                if _conj(t):
+                    prev = tokens[k - 1].norm
+                    stem = t.forms[1][0] if len(t.forms) > 1 else t.norm
+                    if _definite(prev) or _definite(stem) or stem in GENERIC_NAME_WORDS:
+                        break
+                elif t.norm[0] == "ل" and not _definite(t.norm):
+                    stem = t.forms[1][0] if len(t.forms) > 1 else t.norm
+                    if stem in PLACE_CLASSIFIERS:
+                        k += 1
+                        continue
+                    if stem not in PURPOSE_WORDS and not (len(t.forms) > 2 and t.forms[2][0] in PURPOSE_WORDS):
+                        break
+            if t.norm in GENERIC_NAME_WORDS and k > j:
+                break
+            k += 1
+        if k == j or all(t.norm in GENERIC_NAME_WORDS for t in tokens[j:k]):
+            return
+        emit(i, k, "ARMED_GROUP", GROUP_HEADS)
+
+    def _tribes(self, analysis, si, tokens, j, out) -> None:
+        n = len(tokens)
+        first = True
+        while j < n:
+            t = tokens[j]
+            if not first and not (t.norm[0] == "و" or t.break_before):
+                break
+            if first and t.break_before:
+                break
+            cut = 1 if not first and t.norm[0] == "و" and len(t.forms) > 1 else 0
+            form = t.forms[1][0] if cut else t.norm
+            if form in STOP or form in GENERIC_NAME_WORDS or form in PLACE_CLASSIFIERS or len(form) < 3:
+                break
+            if not first and not cut and not analysis.document.text[tokens[j - 1].end : t.start].strip() in ("،", ","):
+                break
+            known = analysis.prior_at(si, j)
+            if known is not None and known.type != "TRIBE":
+                break  # قبائل فزان: a known place, not a tribe
+            k = j + 1
+            if form in TRIBE_PREFIXES and k < n and not tokens[k].break_before and not _is_stop(tokens[k]):
+                k += 1
+            if known is None:
+                start = tokens[j].start + (1 if cut else 0)
+                out.append(analysis.mention(si, start, tokens[k - 1].end, "TRIBE", self.name))
+            first = False
+            j = k
+
+    def _place(self, analysis, si, tokens, j, emit) -> None:
+        n = len(tokens)
+        if j >= n or tokens[j].break_before or analysis.prior_at(si, j) is not None:
+            return
+        t = tokens[j]
+        if _is_stop(t) or t.norm in GENERIC_NAME_WORDS or _adjective_like(t.norm) or t.text[0].isdigit():
+            return
+        if t.norm in NATIONALITIES or t.norm in ORDINALS:
+            return
+        k = j + 1
+        if k < n and not tokens[k].break_before and not _is_stop(tokens[k]):
+            nx = tokens[k].norm
+            if t.norm in PLACE_PREFIXES:
+                k += 1
+            elif _definite(t.norm) and _definite(nx) and nx not in NATIONALITIES and nx not in GENERIC_NAME_WORDS:
+                k += 1  # الهلال النفطي، الجبل الغربي
+        emit(j, k, "PLACE")
+
+    def _facility(self, analysis, si, tokens, i, hl, out) -> None:
+        n = len(tokens)
+        j = i + hl
+        if j >= n or tokens[j].break_before:
+            return
+        t = tokens[j]
+        known = analysis.prior_at(si, j)
+        if known is not None and known.type in ("COMMANDER", "PERSON", "ARMED_GROUP", "ORGANIZATION"):
+            return  # معسكر حفتر: the camp of a faction
+        if _is_stop(t) or t.norm in GENERIC_NAME_WORDS or _adjective_like(t.norm) or t.text[0].isdigit():
+            return
+        if t.norm in NATIONALITIES or t.norm in FACILITY_ADJECTIVES:
+            return
+        k = _token_end(tokens, known.end) if known is not None else j + 1
+        if known is None and k < n and t.norm in PLACE_PREFIXES and not tokens[k].break_before and not _is_stop(tokens[k]):
+            k += 1
+        if k < n and not tokens[k].break_before and tokens[k].norm in FACILITY_ADJECTIVES:
+            k += 1
+        start = tokens[i].start + _proclitic_len(tokens[i], PLACE_HEADS)
+        out.append(analysis.mention(si, start, tokens[k - 1].end, "PLACE", self.name))
+
+
+def _proclitic_len(tok: Token, phrases: frozenset[str]) -> int:
+    """Characters of a proclitic glued to a trigger word (بمعسكر → 1, لقوات → 1)."""
+    for form, cut in tok.forms:
+        if form in phrases or any(p.startswith(form + " ") for p in phrases if " " in p):
+            return skip_letters(tok.text, cut)
+    return 0
+
+
+def _token_end(tokens: list[Token], offset: int) -> int:
+    for k, t in enumerate(tokens):
+        if t.end >= offset:
+            return k + 1
+    return len(tokens)
+
+
+def _quote_type(tokens: list[Token], i: int, ql: int) -> str | None:
+    forms = _forms(tokens[i])
+    if forms & (PLACE_HEADS | PLACE_CLASSIFIERS | _norm_set("معسكر، قاعدة")):
+        return "PLACE"
+    if forms & _norm_set("عملية"):
+        return None  # operation names are events, not entities
+    return "ARMED_GROUP"
+
+
+def _name_before(tokens: list[Token], r: int) -> int | None:
+    """Start of a person name that ends right before token ``r`` (a role word)."""
+    best = None
+    for s in range(r - 1, max(-1, r - 5), -1):
+        t = tokens[s]
+        if _is_stop(t) or t.norm in NATIONALITIES or t.norm in GENERIC_NAME_WORDS:
+            break
+        if s < r - 1 and tokens[s + 1].break_before:
+            break
+        first = t.norm in FIRST_NAMES and t.norm not in AMBIGUOUS_FIRST_NAMES or (
+            t.norm in NAME_JOINERS and t.norm in _words("عبد")
+        )
+        if first and r - s >= 2 and person_name_end(tokens, s) >= r:
+            best = s
+        if t.break_before:
+            break
+    return best

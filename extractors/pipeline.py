@@ -1,10 +1,22 @@
-"""Stage 1: a document in, its sentences, mentions and relations out."""
+"""Stage 1: a document in, its sentences, mentions and relations out.
+
+The components run in order, each seeing the mentions of those before it
+(``Analysis.prior``: the patterns do not re-type a name the lexicon knows). After
+overlap resolution, document-level passes that need all mentions run (``coref``):
+aliases introduced by ``المكنى بـ``, later bare-surname mentions of a named person,
+and one person type per name in a document.
+"""
 from __future__ import annotations
 
-from conflictkg.records import DocResult, Document, Sentence
+from bisect import bisect_right
+
+from conflictkg.records import DocResult, Document, Mention, Sentence
 
 from . import lexicon_extractor, patterns  # noqa: F401  (register the built-in components)
-from .base import Analysis, create, resolve_overlaps
+from .base import Analysis, available, create, resolve_overlaps
+from .cues import FIRST_NAMES, FUNCTION_WORDS, NATIONALITIES, _norm_set
+from .patterns import CLOSE_QUOTES, OPEN_QUOTES, STOP, person_name_end
+from .text import Token, skip_letters
 from .relations import CueRelationExtractor
 
 DEFAULT_EXTRACTORS = ("lexicon", "pattern")
@@ -23,18 +35,171 @@ class ExtractionPipeline:
     def __init__(self, extractors=DEFAULT_EXTRACTORS, lexicon_files=()):
         self.names = tuple(extractors)
         self.lexicon_files = tuple(str(p) for p in lexicon_files)
+        if "camel-ner" in self.names and "camel-ner" not in available():
+            from . import camel_ner  # noqa: F401  (registers itself; imports the model lazily)
         self.components = []
         for name in self.names:
-            options = {"lexicon_files": self.lexicon_files} if name == "lexicon" else {}
+            options = {"lexicon_files": self.lexicon_files} if name in ("lexicon", "camel-ner") else {}
             self.components.append(create(name, **options))
         self.relation_extractor = CueRelationExtractor()
 
     def __call__(self, document: Document) -> DocResult:
         analysis = Analysis.of(document)
-        found = []
         for component in self.components:
-            found.extend(component(analysis))
-        mentions = resolve_overlaps(found)
+            analysis.add_prior(component(analysis))
+        mentions = resolve_overlaps(analysis.prior)
+        mentions = resolve_overlaps(document_passes(analysis, mentions))
         relations = self.relation_extractor(analysis, mentions)
         sentences = [Sentence(s.index, s.start, s.end) for s in analysis.sentences]
         return DocResult(document, sentences, mentions, relations)
+
+
+PEOPLE = ("COMMANDER", "PERSON")
+ALIAS_CUES = _norm_set("المكنى، المكني، المكناة، الملقب، الملقبة، المعروف، المعروفة، الشهير، الشهيرة، الملقب ب، المكنى ب")
+KUNYA_HEADS = _norm_set("أبو، أبي، ابو، ابي، أم")
+POSSESSIVE_GROUP = _norm_set("قوات، ميليشيا، مليشيا، ميلشيا، ميليشيات، مليشيات، ميلشيات، كتيبة، كتائب، جماعة")
+
+
+def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention]:
+    """Mentions completed with what only the whole document tells.
+
+    * ``<person> المكنى بـ "أبوعزام"``: the alias is a mention of the same person;
+    * a person named in full is later mentioned by the surname alone (``حفتر``);
+    * ``قوات <person>`` is a group mention containing the person mention;
+    * a name typed COMMANDER once is a COMMANDER in the whole document.
+    """
+    index = _TokenIndex(analysis)
+    out = list(mentions)
+    out += _aliases(analysis, index, out)
+    out += _surnames(analysis, index, out)
+    out += _possessive_groups(analysis, index, out)
+    _one_person_type(out)
+    return out
+
+
+class _TokenIndex:
+    def __init__(self, analysis: Analysis):
+        self.tokens = analysis.tokens
+        self.starts = [[t.start for t in toks] for toks in analysis.tokens]
+
+    def at(self, sentence: int, offset: int) -> int:
+        """Index of the token of ``sentence`` that contains ``offset``."""
+        return max(0, bisect_right(self.starts[sentence], offset) - 1)
+
+
+def _aliases(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
+    text = analysis.document.text
+    found = []
+    people = [m for m in mentions if m.type in PEOPLE]
+    for m in people:
+        toks = index.tokens[m.sentence]
+        i = index.at(m.sentence, m.end - 1) + 1
+        if i >= len(toks) or toks[i].norm not in ALIAS_CUES:
+            continue
+        j = i + 1
+        if j >= len(toks):
+            continue
+        # بـ as its own token, or glued to the alias (بأبي عزام)
+        cut = 0
+        if toks[j].norm == "ب":
+            j += 1
+        elif toks[j].norm.startswith("ب") and len(toks[j].forms) > 1:
+            cut = 1
+        if j >= len(toks):
+            continue
+        gap = text[toks[j - 1].end : toks[j].start] if j > i + 1 or cut == 0 else ""
+        quoted = any(c in OPEN_QUOTES for c in gap)
+        k = j
+        if quoted:
+            while k < len(toks) and k - j < 4:
+                k += 1
+                if k < len(toks) and any(c in CLOSE_QUOTES for c in text[toks[k - 1].end : toks[k].start]):
+                    break
+        else:
+            head = toks[j].forms[cut][0] if cut else toks[j].norm
+            if head in KUNYA_HEADS and j + 1 < len(toks) and not toks[j + 1].break_before:
+                k = j + 2
+            elif head not in STOP:
+                k = j + 1
+        if k == j:
+            continue
+        start = toks[j].start + (skip_letters(toks[j].text, cut) if cut else 0)
+        found.append(analysis.mention(m.sentence, start, toks[k - 1].end, m.type, "pattern",
+                                      canonical=m.canonical or m.text, attrs={"alias_of": m.text}))
+    return found
+
+
+def _surnames(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
+    """Bare surname and full-name mentions of people already named in the document."""
+    names: dict[str, tuple[str, str]] = {}  # normalised form -> (type, canonical)
+    for m in mentions:
+        if m.type not in PEOPLE or "alias_of" in m.attrs:
+            continue
+        toks = index.tokens[m.sentence]
+        a, b = index.at(m.sentence, m.start), index.at(m.sentence, m.end - 1) + 1
+        words = [t.norm for t in toks[a:b]]
+        if len(words) < 2:
+            continue
+        last = words[-1]
+        if len(last) >= 4 and last not in STOP and last not in FIRST_NAMES and last not in NATIONALITIES:
+            names.setdefault(last, (m.type, m.canonical or m.text))
+    if not names:
+        return []
+    taken = [(m.sentence, m.start, m.end) for m in mentions]
+    covered = {}
+    for si, s, e in taken:
+        covered.setdefault(si, []).append((s, e))
+    found = []
+    for si, toks in enumerate(index.tokens):
+        spans = covered.get(si, [])
+        for ti, t in enumerate(toks):
+            for form, cut in t.forms:
+                hit = names.get(form)
+                if hit is None:
+                    continue
+                start = t.start + skip_letters(t.text, cut)
+                if any(s <= start < e for s, e in spans):
+                    break
+                if ti and not t.break_before and not cut and toks[ti - 1].norm in FIRST_NAMES:
+                    break  # another person with the same family name
+                found.append(analysis.mention(si, start, t.end, hit[0], "pattern", canonical=hit[1]))
+                break
+    return found
+
+
+def _possessive_groups(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
+    found = []
+    for m in mentions:
+        if m.type not in PEOPLE:
+            continue
+        toks = index.tokens[m.sentence]
+        i = index.at(m.sentence, m.start)
+        if i == 0 or toks[i].start != m.start or toks[i].break_before:
+            continue
+        prev: Token = toks[i - 1]
+        for form, cut in prev.forms:
+            if form in POSSESSIVE_GROUP:
+                start = prev.start + skip_letters(prev.text, cut)
+                found.append(analysis.mention(m.sentence, start, m.end, "ARMED_GROUP", "pattern"))
+                break
+    return found
+
+
+def _one_person_type(mentions: list[Mention]) -> None:
+    """A pattern-found person is a COMMANDER when the same name is one elsewhere."""
+    commanders = set()
+    for m in mentions:
+        if m.type == "COMMANDER":
+            commanders.add(m.canonical or m.text)
+            commanders.update(_name_keys(m.text))
+    for m in mentions:
+        if m.type == "PERSON" and m.extractor != "lexicon":
+            if (m.canonical and m.canonical in commanders) or _name_keys(m.text) & commanders:
+                m.type = "COMMANDER"
+
+
+def _name_keys(text: str) -> set[str]:
+    from .text import normalize_phrase
+
+    words = [w for w in normalize_phrase(text).split() if w not in FUNCTION_WORDS]
+    return {" ".join(words)} if words else set()

@@ -100,6 +100,21 @@ def clitic_forms(norm: str) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
+def skip_letters(surface: str, n: int) -> int:
+    """Offset in ``surface`` after its first ``n`` letters (marks after a letter go with it).
+
+    >>> skip_letters("وبِنغازي", 2)
+    3
+    """
+    i = 0
+    while n and i < len(surface):
+        i += 1
+        n -= 1
+        while i < len(surface) and not surface[i].isalnum():
+            i += 1
+    return i
+
+
 class Token(NamedTuple):
     start: int
     end: int
