@@ -1,0 +1,282 @@
+"""The resolver's rules, one test per rule, with the pairs named in issue 4.
+
+Fixtures are written here (never seed text): small lexicons and name counters.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from conflictkg.extractors.lexicon import Lexicon, LexiconEntry
+from conflictkg.resolvers import Name, resolve
+from conflictkg.resolvers.fuzzy import candidate_pairs
+from conflictkg.resolvers.incremental import read_names, resolve_incremental, write_names
+from conflictkg.resolvers.keys import entity_id, matching_key
+from conflictkg.resolvers.overrides import OverridesError, append_decisions, load_overrides, parse_overrides
+
+
+def names(*items, **counts) -> Counter:
+    """names(("PLACE", "مصراتة"), ...) → Counter of Name, each seen once."""
+    return Counter({Name(*it): 1 for it in items})
+
+
+def same(res, a: Name, b: Name) -> bool:
+    return res.entity_of[a] == res.entity_of[b]
+
+
+# --- 1. matching key ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "a, b, etype",
+    [
+        ("العقيد أحمد المسمارى", "أحمد المسماري", "COMMANDER"),
+        ("اللواء المتقاعد خليفة حفتر", "خليفة حفتر", "COMMANDER"),
+        ("المشير خليفة حفتر", "خليفة حفتر", "COMMANDER"),
+        ("الشيخ الصادق الغرياني", "الصادق الغرياني", "PERSON"),
+        ("مدينة الزنتان", "الزنتان", "PLACE"),
+        ("بلدة بني وليد", "بني وليد", "PLACE"),
+        ("منطقة الهلال النفطي", "الهلال النفطى", "PLACE"),
+        ("الكفرة", "كفرة", "PLACE"),
+        ("التشاد", "تشاد", "COUNTRY"),
+        ("عبدالله البوسيفي", "عبد الله البوسيفي", "COMMANDER"),
+        ("أبوعزام", "أبو عزام", "COMMANDER"),
+        ("ميليشيا الكانيات", "مليشيا الكانيات", "ARMED_GROUP"),
+        ("ميلشيا الكانيات", "ميليشيا الكانيات", "ARMED_GROUP"),
+        ("قبيلة المقارحة", "المقارحة", "TRIBE"),
+        ("مُصْرَاتَة", "مصراته", "PLACE"),
+    ],
+)
+def test_matching_key_folds_variants(a, b, etype):
+    assert matching_key(a, etype) == matching_key(b, etype)
+
+
+@pytest.mark.parametrize(
+    "a, b, etype",
+    [
+        ("ليبيا", "ليبيا الجديدة", "COUNTRY"),
+        ("طرابلس", "طرابلس الغرب", "PLACE"),
+        ("الجيش الوطني الليبي", "الجيش الليبي", "ARMED_GROUP"),
+        ("اللواء 444", "444", "ARMED_GROUP"),  # a rank word heads a brigade's name
+        ("الجيش الوطني", "جيش وطني", "ARMED_GROUP"),  # articles only dropped on one-word places
+    ],
+)
+def test_matching_key_keeps_distinct_names_apart(a, b, etype):
+    assert matching_key(a, etype) != matching_key(b, etype)
+
+
+def test_entity_id_is_stable_ascii_and_typed():
+    key = matching_key("مصراتة", "PLACE")
+    assert entity_id("PLACE", key) == entity_id("PLACE", matching_key("مدينة مصراته", "PLACE"))
+    assert entity_id("PLACE", key).isascii()
+    assert entity_id("PLACE", key) != entity_id("TRIBE", key)
+
+
+# --- 2. aliases first --------------------------------------------------------------
+
+LEX = Lexicon(
+    [
+        LexiconEntry("ARMED_GROUP", "تنظيم الدولة الإسلامية", ["داعش", "تنظيم الدولة", "تنظيم داعش"]),
+        LexiconEntry("ARMED_GROUP", "القيادة الأميركية العسكرية في أفريقيا", ["الأفريكوم"]),
+        LexiconEntry("ORGANIZATION", "حكومة الوفاق الوطني", ["حكومة الوفاق"]),
+        LexiconEntry("ARMED_GROUP", "الجيش الوطني الليبي", ["قوات الكرامة"]),
+        LexiconEntry("ARMED_GROUP", "القيادة العامة للجيش الليبي", ["القيادة العامة"]),
+    ]
+)
+
+
+def test_lexicon_aliases_decide_without_canonical_on_the_mention():
+    ns = names(("ARMED_GROUP", "داعش"), ("ARMED_GROUP", "تنظيم الدولة"), ("ARMED_GROUP", "تنظيم الدولة الإسلامية"),
+               ("ARMED_GROUP", "الافريكوم"), ("ARMED_GROUP", "القيادة الأمريكية العسكرية في إفريقيا"),
+               ("ORGANIZATION", "حكومة الوفاق"), ("ORGANIZATION", "حكومة الوفاق الوطني"))
+    res = resolve(ns, lexicon=LEX)
+    assert len(res.entities) == 3
+    isis = res.entities[res.entity_of[Name("ARMED_GROUP", "داعش")]]
+    assert isis.name == "تنظيم الدولة الإسلامية"
+    assert {m["rule"] for m in isis.merges} == {"alias"}
+
+
+def test_mention_canonical_decides_even_without_lexicon_object():
+    ns = names(("ARMED_GROUP", "داعش", "تنظيم الدولة الإسلامية"), ("ARMED_GROUP", "تنظيم الدولة", "تنظيم الدولة الإسلامية"))
+    res = resolve(ns)
+    assert len(res.entities) == 1
+
+
+def test_two_lexicon_entries_never_merge_by_fuzzy_even_when_they_share_words():
+    ns = names(("ARMED_GROUP", "الجيش الوطني الليبي"), ("ARMED_GROUP", "القيادة العامة للجيش الليبي"),
+               ("ARMED_GROUP", "القيادة العامة"), ("ARMED_GROUP", "قوات الكرامة"))
+    res = resolve(ns, lexicon=LEX)
+    assert not same(res, Name("ARMED_GROUP", "الجيش الوطني الليبي"), Name("ARMED_GROUP", "القيادة العامة للجيش الليبي"))
+    assert same(res, Name("ARMED_GROUP", "الجيش الوطني الليبي"), Name("ARMED_GROUP", "قوات الكرامة"))
+
+
+# --- 3. fuzzy step -----------------------------------------------------------------
+
+
+def test_containment_is_not_identity():
+    ns = names(("COUNTRY", "ليبيا"), ("COUNTRY", "ليبيا الجديدة"), ("PLACE", "طرابلس"), ("PLACE", "طرابلس الغرب"),
+               ("ARMED_GROUP", "الجيش الوطني الليبي"), ("ARMED_GROUP", "الجيش الليبي"))
+    res = resolve(ns)
+    assert len(res.entities) == 6
+
+
+def test_alias_can_say_containment_is_identity():
+    lex = Lexicon([LexiconEntry("PLACE", "طرابلس", ["طرابلس الغرب"])])
+    res = resolve(names(("PLACE", "طرابلس"), ("PLACE", "طرابلس الغرب")), lexicon=lex)
+    assert len(res.entities) == 1
+
+
+def test_town_never_merges_with_tribe():
+    res = resolve(names(("PLACE", "سوكنة"), ("TRIBE", "السواكنة"), ("PLACE", "سوكنه")))
+    assert len(res.entities) == 2
+    assert not same(res, Name("PLACE", "سوكنة"), Name("TRIBE", "السواكنة"))
+
+
+def test_fuzzy_merges_spelling_variants_and_explains_with_score():
+    res = resolve(names(("ARMED_GROUP", "قوة حماية وتأمين سرت"), ("ARMED_GROUP", "قوة تأمين وحماية سرت"),
+                        ("PLACE", "الزويتينة"), ("PLACE", "الزويتنة"), ("ARMED_GROUP", "القوات المصرية"),
+                        ("ARMED_GROUP", "قوات مصرية")))
+    assert len(res.entities) == 3
+    e = res.entities[res.entity_of[Name("PLACE", "الزويتنة")]]
+    (m,) = [m for m in e.merges if m["rule"] == "fuzzy"]
+    assert m["score"] >= 88 and "ratio" in m["scorer"]
+
+
+def test_one_letter_apart_first_names_stay_apart():
+    res = resolve(names(("COMMANDER", "أحمد المسماري"), ("COMMANDER", "محمد المسماري")))
+    assert len(res.entities) == 2
+
+
+def test_fuzzy_does_not_chain_through_a_weak_middle():
+    # a~b and b~c pass the cut-off, a~c does not: b may join one of them, never both
+    a, b, c = "الزويتينة", "الزويتنة", "الزوتنة"
+    items = [("PLACE", x) for x in (a, b, c)]
+    ns = names(*items)
+    res = resolve(ns, cutoff=90)
+    ids = {res.entity_of[Name(*it)] for it in items}
+    assert res.entity_of[Name(*items[0])] != res.entity_of[Name(*items[2])]
+    assert len(ids) == 2
+
+
+def test_candidate_pairs_uses_blocks_not_all_pairs():
+    items = [("PLACE", "مصراته"), ("PLACE", "مسراته"), ("TRIBE", "مصراته"), ("PLACE", "مصراته جديده")]
+    pairs = {(i, j) for i, j, _ in candidate_pairs(items, 80)}
+    assert pairs == {(0, 1)}
+
+
+# --- short forms -------------------------------------------------------------------
+
+
+def test_unambiguous_short_form_joins_full_name():
+    ns = names(("COMMANDER", "حفتر"), ("COMMANDER", "خليفة حفتر"), ("PERSON", "القذافي"), ("PERSON", "معمر القذافي"),
+               ("PERSON", "السيسي"), ("PERSON", "عبد الفتاح السيسي"))
+    res = resolve(ns)
+    assert len(res.entities) == 3
+    e = res.entities[res.entity_of[Name("COMMANDER", "حفتر")]]
+    assert e.name == "خليفة حفتر" and e.id == entity_id("COMMANDER", matching_key("خليفة حفتر", "COMMANDER"))
+    assert any(m["rule"] == "short_form" for m in e.merges)
+
+
+def test_ambiguous_short_form_stays_apart_and_is_listed_for_review():
+    ns = names(("COMMANDER", "حفتر"), ("COMMANDER", "خليفة حفتر"), ("COMMANDER", "صدام حفتر"))
+    res = resolve(ns)
+    assert len(res.entities) == 3
+    assert any(b["kind"] == "short_form" and not b["merged"] for b in res.borderline)
+
+
+def test_first_name_alone_never_joins_full_names():
+    for full in (["إبراهيم بيت المال", "إبراهيم الجضران"], ["إبراهيم الجضران"]):
+        ns = names(("COMMANDER", "إبراهيم"), *[("COMMANDER", f) for f in full])
+        res = resolve(ns)
+        assert len(res.entities) == len(full) + 1
+
+
+def test_person_and_commander_names_are_one_family():
+    ns = Counter({Name("COMMANDER", "العقيد أحمد المسماري"): 3, Name("PERSON", "أحمد المسمارى"): 1})
+    res = resolve(ns)
+    (e,) = res.entities.values()
+    assert e.type == "COMMANDER"
+
+
+# --- explanations, stable ids ------------------------------------------------------
+
+
+def test_every_alias_of_an_entity_has_an_explanation():
+    ns = names(("COMMANDER", "حفتر"), ("COMMANDER", "المشير خليفة حفتر"), ("COMMANDER", "خليفة حفتر"),
+               ("ARMED_GROUP", "داعش"), ("ARMED_GROUP", "تنظيم الدولة"), ("PLACE", "مصراتة"), ("PLACE", "مصراته"))
+    res = resolve(ns, lexicon=LEX)
+    for e in res.entities.values():
+        explained = {e.name} | {m["alias"] for m in e.merges} | {m["with"] for m in e.merges}
+        assert set(e.aliases) <= explained, e
+
+
+def test_ids_do_not_depend_on_input_order_or_counts_of_other_names():
+    items = [("COMMANDER", "حفتر"), ("COMMANDER", "خليفة حفتر"), ("PLACE", "مصراتة"), ("PLACE", "مصراته"),
+             ("PLACE", "مسراته")]
+    r1 = resolve(Counter({Name(*it): 1 for it in items}))
+    r2 = resolve(Counter({Name(*it): 1 for it in reversed(items)}))
+    assert r1.entity_of == r2.entity_of
+    assert sorted(r1.entities) == sorted(r2.entities)
+
+
+# --- overrides ---------------------------------------------------------------------
+
+
+def test_overrides_force_forbid_rename_retype(tmp_path):
+    path = tmp_path / "overrides.tsv"
+    append_decisions(path, [
+        ("merge", "COMMANDER", "عبدالله البوسيفي", "أبوعزام"),
+        ("split", "PLACE", "الزويتينة", "الزويتنه"),
+        ("rename", "COMMANDER", "حفتر", "خليفة بلقاسم حفتر"),
+        ("retype", "PERSON", "علي عمرو", "COMMANDER"),
+    ])
+    ov = load_overrides(path)
+    ns = names(("COMMANDER", "عبد الله البوسيفى"), ("COMMANDER", "أبو عزام"), ("PLACE", "الزويتينة"), ("PLACE", "الزويتنة"),
+               ("COMMANDER", "حفتر"), ("COMMANDER", "خليفة حفتر"), ("PERSON", "علي عمرو"))
+    plain = resolve(ns)
+    res = resolve(ns, overrides=ov)
+    assert not same(plain, Name("COMMANDER", "عبد الله البوسيفى"), Name("COMMANDER", "أبو عزام"))
+    assert same(res, Name("COMMANDER", "عبد الله البوسيفى"), Name("COMMANDER", "أبو عزام"))
+    assert same(plain, Name("PLACE", "الزويتينة"), Name("PLACE", "الزويتنة"))
+    assert not same(res, Name("PLACE", "الزويتينة"), Name("PLACE", "الزويتنة"))
+    haftar = res.entities[res.entity_of[Name("COMMANDER", "حفتر")]]
+    assert haftar.name == "خليفة بلقاسم حفتر"
+    assert haftar.id == entity_id("COMMANDER", matching_key("خليفة بلقاسم حفتر", "COMMANDER"))
+    assert res.entities[res.entity_of[Name("PERSON", "علي عمرو")]].type == "COMMANDER"
+    assert any(m["rule"] == "override" for e in res.entities.values() for m in e.merges)
+
+
+def test_forbid_beats_a_lexicon_alias():
+    ov = parse_overrides(["split\tARMED_GROUP\tداعش\tتنظيم الدولة"])
+    res = resolve(names(("ARMED_GROUP", "داعش"), ("ARMED_GROUP", "تنظيم الدولة")), lexicon=LEX, overrides=ov)
+    assert len(res.entities) == 2
+
+
+@pytest.mark.parametrize("line", ["merge\tCOMMANDER\tحفتر", "join\tPLACE\tا\tب", "retype\tPLACE\tسرت\tCITY",
+                                  "split\tPLACE\tمصراتة\tمصراته"])
+def test_bad_override_lines_name_file_and_line(line):
+    with pytest.raises(OverridesError, match=r"f\.tsv:2"):
+        parse_overrides(["# header", line], "f.tsv")
+
+
+# --- incremental -------------------------------------------------------------------
+
+
+def test_incremental_equals_all_at_once(tmp_path):
+    batch1 = Counter({Name("COMMANDER", "حفتر"): 4, Name("PLACE", "مصراتة"): 2, Name("ARMED_GROUP", "داعش"): 1})
+    batch2 = Counter({Name("COMMANDER", "خليفة حفتر"): 1, Name("PLACE", "مصراته"): 3,
+                      Name("ARMED_GROUP", "تنظيم الدولة"): 1, Name("COMMANDER", "إبراهيم الجضران"): 1})
+    first = resolve(batch1, lexicon=LEX)
+    write_names(tmp_path / "names.jsonl", batch1, first)
+    assert read_names(tmp_path) == batch1
+    inc = resolve_incremental(batch2, tmp_path, lexicon=LEX)
+    full = resolve(batch1 + batch2, lexicon=LEX)
+    assert inc.entity_of == full.entity_of
+    assert {k: (e.name, e.aliases) for k, e in inc.entities.items()} == \
+        {k: (e.name, e.aliases) for k, e in full.entities.items()}
+    # and the short form from batch 1 now sits with the full name from batch 2
+    assert inc.entity_of[Name("COMMANDER", "حفتر")] == inc.entity_of[Name("COMMANDER", "خليفة حفتر")]
+    rows = [json.loads(x) for x in (tmp_path / "names.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["entity"] for r in rows} == set(first.entities)
