@@ -51,7 +51,7 @@ CLOSE_QUOTES = "\"'»”’"
 
 # Triggers that start a group name and stay in its span.
 GROUP_HEADS = _norm_set(
-    "كتيبة، الكتيبة، كتائب، سرية، سرايا، قوة، قوات، لواء، فيلق، درع، جيش، جماعة، تنظيم، تجمع، "
+    "كتيبة، الكتيبة، كتائب، سرية، سرايا، قوة، القوة، قوات، لواء، فيلق، درع، جيش، جماعة، تنظيم، تجمع، "
     "غرفة عمليات، مجلس شورى، المجلس العسكري، مجلس عسكري، مجلس ثوار، المجلس العسكري ل"
 )
 # Generic group nouns: before another group name they are dropped (ميليشيات سرايا ...).
@@ -69,6 +69,7 @@ ORDINALS = _words(
     "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الحادي الثاني عشر الأولى الثانية "
     "الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة"
 )
+RANK_WORDS = frozenset(w for r in RANKS | PERSON_TITLES for w in r.split())
 MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 2, "TRIBE": 2, "ARMED_GROUP": 5}
 
 
@@ -100,8 +101,24 @@ def _phrase_at(tokens: list[Token], i: int, phrases: frozenset[str], bare: bool 
 def _is_stop(tok: Token) -> bool:
     if tok.norm in STOP or len(tok.norm) < 2 or tok.text[0].isdigit():
         return True
+    if _inflected(tok):
+        return True
     # a conjunction or preposition glued to a stop word (وهو، فيما، بأن)
     return any(cut and form in STOP for form, cut in tok.forms)
+
+
+def _inflected(tok: Token) -> bool:
+    """A word with a pronoun suffix or a plural verb ending: never part of a name.
+
+    ``ضرباتها``، ``صفوفه``، ``قواتهم``، ``مازالوا``، ``عقدوا``. The written ``ه`` (not
+    ``ة``) marks the suffix; ``عبدالله`` and short names are spared.
+    """
+    text = tok.text.rstrip("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")
+    if len(tok.norm) < 4 or tok.norm.startswith("ال"):
+        return text.endswith(("هم", "هما", "هن")) and len(tok.norm) > 5
+    if text.endswith("ه") and not text.endswith("لله"):
+        return True
+    return text.endswith(("ها", "هم", "هما", "هن", "وا"))
 
 
 def _conj(tok: Token) -> bool:
@@ -111,6 +128,10 @@ def _conj(tok: Token) -> bool:
 
 def _definite(norm: str) -> bool:
     return norm.startswith("ال") and len(norm) > 3
+
+
+def _generic(norm: str) -> bool:
+    return norm in GENERIC_NAME_WORDS or (norm.startswith("ال") and norm[2:] in GENERIC_NAME_WORDS)
 
 
 def _adjective_like(norm: str) -> bool:
@@ -142,20 +163,21 @@ def _quoted(analysis: Analysis, tokens: list[Token], j: int, max_len: int = 6) -
     return k
 
 
-def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: bool = False) -> int:
+def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: bool = False, stop_at: int | None = None) -> int:
     """End index of a person name starting at token ``j`` (``j`` when there is none).
 
     ``عبد``/``أبو``/``بن`` join the next word. A first word with the article is
     accepted when it is a known first name (الصادق) or ``definite_ok`` is set and it is
     no adjective (a surname alone after a title: الرئيس السيسي).
     """
-    n = len(tokens)
+    n = len(tokens) if stop_at is None else min(stop_at, len(tokens))
     k = j
     while k < n and k - j < max_len:
         t = tokens[k]
         if k > j and t.break_before:
             break
-        if _is_stop(t) or t.norm in NATIONALITIES or t.norm in GENERIC_NAME_WORDS:
+        first_name = k == j and t.norm in FIRST_NAMES  # علي (also the normalised على)
+        if not first_name and (_is_stop(t) or t.norm in NATIONALITIES or t.norm in GENERIC_NAME_WORDS or t.norm in RANK_WORDS):
             break
         if k > j and _conj(t):
             break
@@ -198,15 +220,21 @@ class PatternExtractor:
                     start += _proclitic_len(tokens[a], trigger)
                 out.append(analysis.mention(si, start, tokens[b - 1].end, etype, self.name))
 
+        name_until = 0  # end of the last person name found here: no second reading inside it
         for i in range(n):
             tok = tokens[i]
             known = analysis.prior_at(si, i)
+            if i >= name_until and out and out[-1].sentence == si and out[-1].type in ("COMMANDER", "PERSON"):
+                name_until = max(name_until, _token_end(tokens, out[-1].end))
             # --- ranks → COMMANDER (or the brigade sense of لواء)
             rl = _phrase_at(tokens, i, RANKS)
             if rl and not (known and known.type != "COMMANDER" and known.start <= tok.start + 2):
                 j = _skip_modifiers(tokens, i + rl)
                 if j < n and not tokens[j].break_before:
-                    k = person_name_end(tokens, j)
+                    pj = analysis.prior_at(si, j)
+                    if pj is not None:
+                        continue  # the lexicon knows the name (or it is a group: اللواء 444)
+                    k = person_name_end(tokens, j, stop_at=_next_prior(analysis, si, j, n))
                     if k > j:
                         emit(j, k, "COMMANDER")
                         continue
@@ -214,8 +242,8 @@ class PatternExtractor:
             tl = _phrase_at(tokens, i, PERSON_TITLES | PERSON_TITLES_EXTRA)
             if tl:
                 j = _skip_modifiers(tokens, i + tl)
-                if j < n and not tokens[j].break_before:
-                    k = person_name_end(tokens, j, definite_ok=True)
+                if j < n and not tokens[j].break_before and analysis.prior_at(si, j) is None:
+                    k = person_name_end(tokens, j, definite_ok=True, stop_at=_next_prior(analysis, si, j, n))
                     if k > j:
                         emit(j, k, "PERSON")
                         continue
@@ -250,8 +278,16 @@ class PatternExtractor:
             # --- <first name ...> قائد/آمر/المتحدث باسم → COMMANDER
             if not tok.break_before and i >= 2 and _phrase_at(tokens, i, ROLE_AFTER_NAME, bare=True):
                 s = _name_before(tokens, i)
-                if s is not None and not analysis.prior_at(si, s):
+                if s is not None and not analysis.prior_at(si, s) and s >= name_until:
                     emit(s, i, "COMMANDER")
+                    name_until = i
+                continue
+            # --- a person named without a title: a known first name and more name words
+            if i >= name_until and known is None and _starts_name(tok):
+                k = person_name_end(tokens, i, stop_at=_next_prior(analysis, si, i, n))
+                if k - i >= 2 and not (k - i == 2 and tokens[i].norm in NAME_JOINERS):
+                    emit(i, k, _role_type(tokens, k))
+                    name_until = k
 
     def _group(self, analysis, si, tokens, i, gl, emit) -> None:
         n = len(tokens)
@@ -275,8 +311,10 @@ class PatternExtractor:
         if first.norm in NATIONALITIES and head.norm in _words("قوات قوة"):
             emit(i, j + 1, "ARMED_GROUP", GROUP_HEADS)  # قوات مصرية: foreign forces
             return
-        if _adjective_like(first.norm) or first.norm in GENERIC_NAME_WORDS:
+        if _adjective_like(first.norm) or _generic(first.norm) or first.norm in RANK_WORDS or _is_stop(first):
             return
+        if _conj(first) or head.norm in _words("القوه القوات") and not _definite(first.norm):
+            return  # القوة ويتحرك: a new clause, not a name
         if head.norm in _words("تنظيم") and not _definite(first.norm):
             return  # إعادة تنظيم صفوفه
         k = j
@@ -289,6 +327,10 @@ class PatternExtractor:
                 break
             if _is_stop(t) or t.norm in NATIONALITIES and k > j and tokens[k - 1].text[0].isdigit():
                 break
+            if k > j and (t.norm in FIRST_NAMES and t.norm not in AMBIGUOUS_FIRST_NAMES or t.norm in RANK_WORDS):
+                break  # قوة الردع الخاصة أحمد ...: an apposed person
+            if k > j and _definite(tokens[k - 1].norm) and not _definite(t.norm) and not t.norm[0] in "لو":
+                break  # a definite name word is not followed by an indefinite one (… بنغازي ورغم)
             if k > j:
                 if analysis.prior_at(si, k) is not None and analysis.prior_at(si, k).type == "PLACE":
                     k = _token_end(tokens, analysis.prior_at(si, k).end)
@@ -305,10 +347,10 @@ class PatternExtractor:
                         continue
                     if stem not in PURPOSE_WORDS and not (len(t.forms) > 2 and t.forms[2][0] in PURPOSE_WORDS):
                         break
-            if t.norm in GENERIC_NAME_WORDS and k > j:
+            if _generic(t.norm) and k > j:
                 break
             k += 1
-        if k == j or all(t.norm in GENERIC_NAME_WORDS for t in tokens[j:k]):
+        if k == j or all(_generic(t.norm) for t in tokens[j:k]):
             return
         emit(i, k, "ARMED_GROUP", GROUP_HEADS)
 
@@ -387,6 +429,14 @@ def _proclitic_len(tok: Token, phrases: frozenset[str]) -> int:
     return 0
 
 
+def _next_prior(analysis: Analysis, si: int, j: int, n: int) -> int:
+    """Index of the first token after ``j`` where an earlier mention starts (else ``n``)."""
+    for k in range(j + 1, min(n, j + 6)):
+        if analysis.prior_at(si, k) is not None:
+            return k
+    return n
+
+
 def _token_end(tokens: list[Token], offset: int) -> int:
     for k, t in enumerate(tokens):
         if t.end >= offset:
@@ -401,6 +451,23 @@ def _quote_type(tokens: list[Token], i: int, ql: int) -> str | None:
     if forms & _norm_set("عملية"):
         return None  # operation names are events, not entities
     return "ARMED_GROUP"
+
+
+def _starts_name(tok: Token) -> bool:
+    norm = tok.norm
+    if norm == "علي" and not tok.text.endswith("ي"):
+        return False  # the preposition على, not the name علي
+    return (norm in FIRST_NAMES and norm not in AMBIGUOUS_FIRST_NAMES) or norm == "عبد"
+
+
+def _role_type(tokens: list[Token], k: int) -> str:
+    """COMMANDER when a commander role follows the name (``، قائد``، ``وهو آمر``), else PERSON."""
+    for r in range(k, min(k + 2, len(tokens))):
+        if _phrase_at(tokens, r, ROLE_AFTER_NAME):
+            return "COMMANDER"
+        if tokens[r].norm not in ("وهو", "هو", "وهي"):
+            break
+    return "PERSON"
 
 
 def _name_before(tokens: list[Token], r: int) -> int | None:

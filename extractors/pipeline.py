@@ -72,7 +72,9 @@ def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention
     out = list(mentions)
     out += _aliases(analysis, index, out)
     out += _surnames(analysis, index, out)
+    out += _spokespeople(analysis, index, out)
     out += _possessive_groups(analysis, index, out)
+    _role_after(analysis, index, out)
     _one_person_type(out)
     return out
 
@@ -124,6 +126,8 @@ def _aliases(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) ->
         if k == j:
             continue
         start = toks[j].start + (skip_letters(toks[j].text, cut) if cut else 0)
+        if not m.canonical:
+            m.canonical = m.text  # the name and its alias share one canonical name
         found.append(analysis.mention(m.sentence, start, toks[k - 1].end, m.type, "pattern",
                                       canonical=m.canonical or m.text, attrs={"alias_of": m.text}))
     return found
@@ -167,6 +171,38 @@ def _surnames(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -
     return found
 
 
+SPOKES_CUES = _norm_set("باسم، الرسمي باسم، العسكري باسم")
+
+
+def _spokespeople(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
+    """``المتحدث باسم <group> <name>``: the name after the group is its spokesperson."""
+    taken = {(m.sentence, m.start) for m in mentions}
+    found = []
+    for m in mentions:
+        if m.type not in ("ARMED_GROUP", "ORGANIZATION"):
+            continue
+        toks = index.tokens[m.sentence]
+        i = index.at(m.sentence, m.start)
+        if i == 0 or toks[i - 1].norm != "باسم":
+            continue
+        j = index.at(m.sentence, m.end - 1) + 1
+        if j >= len(toks):
+            continue
+        if (m.sentence, toks[j].start) in taken:
+            for x in mentions:  # a name found without its role: now typed by it
+                if x.sentence == m.sentence and x.start == toks[j].start and x.type == "PERSON" and x.extractor != "lexicon":
+                    x.type = "COMMANDER" if m.type == "ARMED_GROUP" else "PERSON"
+            continue
+        gap = analysis.document.text[m.end : toks[j].start]
+        if gap.strip() not in ("", "،", ","):
+            continue
+        k = person_name_end(toks, j)
+        if k - j >= 2 and (toks[j].norm in FIRST_NAMES or not toks[j].norm.startswith("ال")):
+            etype = "COMMANDER" if m.type == "ARMED_GROUP" else "PERSON"
+            found.append(analysis.mention(m.sentence, toks[j].start, toks[k - 1].end, etype, "pattern"))
+    return found
+
+
 def _possessive_groups(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
     found = []
     for m in mentions:
@@ -183,6 +219,31 @@ def _possessive_groups(analysis: Analysis, index: _TokenIndex, mentions: list[Me
                 found.append(analysis.mention(m.sentence, start, m.end, "ARMED_GROUP", "pattern"))
                 break
     return found
+
+
+def _role_after(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> None:
+    """``<name> (المكنى بـ "...")? (وهو)? قائد ...``: a pattern-found person is a COMMANDER."""
+    from .patterns import ROLE_AFTER_NAME, _phrase_at
+
+    starts = {(m.sentence, index.at(m.sentence, m.start)) for m in mentions}
+    for m in mentions:
+        if m.type != "PERSON" or m.extractor == "lexicon":
+            continue
+        toks = index.tokens[m.sentence]
+        k = index.at(m.sentence, m.end - 1) + 1
+        skipped = 0
+        while k < len(toks) and skipped < 6:
+            if _phrase_at(toks, k, ROLE_AFTER_NAME, bare=True):
+                m.type = "COMMANDER"
+                break
+            if (m.sentence, k) in starts and toks[k].start >= m.end:
+                if not any(x.attrs.get("alias_of") == m.text and x.start == toks[k].start for x in mentions):
+                    break
+            if toks[k].norm not in ("وهو", "هو", "الذي") and toks[k].norm not in ALIAS_CUES and toks[k].norm != "ب" \
+                    and not any(x.attrs.get("alias_of") == m.text and x.start <= toks[k].start < x.end for x in mentions):
+                break
+            k += 1
+            skipped += 1
 
 
 def _one_person_type(mentions: list[Mention]) -> None:
