@@ -1,8 +1,18 @@
-"""Sinks that write the graph to files: GraphML (Gephi) and JSON (networkx node-link).
+"""Sinks that write the graph to files: GraphML and GEXF (Gephi), JSON (networkx node-link).
 
-GraphML has no list type, so list values (aliases, evidence) are written as JSON
-arrays in a string attribute (``["مصراتة", "مصراته"]``); ``read_graphml`` turns them
-back into lists.
+GraphML and GEXF have no list type Gephi reads reliably, so list values (aliases,
+evidence) are written as JSON arrays in a string attribute (``["مصراتة", "مصراته"]``);
+``read_graphml``/``read_gexf`` turn them back into lists. Every node also gets a
+``label`` (its Arabic name), which Gephi shows as the node caption.
+
+GEXF reserves the edge attributes ``type`` (directed/undirected), ``label`` and
+``weight``: there the relation type is written as the edge ``label`` and as the
+attribute ``relation``, and ``weight`` is the co-occurrence weight or the relation
+count, so Gephi's layouts and filters see how strong each tie is.
+
+The other formats live beside this module: ``export_csv`` (neo4j-admin import),
+``export_cypher`` (cypher-shell script) and ``report_html`` (offline report);
+``write_format`` dispatches to all of them.
 """
 from __future__ import annotations
 
@@ -25,6 +35,7 @@ def for_graphml(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     H = nx.MultiDiGraph()
     for n, d in G.nodes(data=True):
         H.add_node(n, **{k: _flat(v) for k, v in d.items()})
+        H.nodes[n].setdefault("label", d.get("name", str(n)))
     for a, b, k, d in G.edges(keys=True, data=True):
         H.add_edge(a, b, key=k, **{kk: _flat(v) for kk, v in d.items()})
     return H
@@ -37,6 +48,11 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:
     """Read a GraphML file written by :func:`write_graphml`, lists restored."""
     G = nx.read_graphml(str(path), force_multigraph=True)
+    _restore_lists(G)
+    return G
+
+
+def _restore_lists(G: nx.MultiDiGraph) -> None:
     for _, d in list(G.nodes(data=True)) + [(None, d) for *_, d in G.edges(data=True)]:
         for k, v in d.items():
             if isinstance(v, str) and v.startswith("[") and v.endswith("]"):
@@ -44,6 +60,37 @@ def read_graphml(path: str | Path) -> nx.MultiDiGraph:
                     d[k] = json.loads(v)
                 except ValueError:
                     pass
+
+
+def for_gexf(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of ``G`` for GEXF: flat values, relation type moved off the reserved ``type``."""
+    H = nx.MultiDiGraph()
+    for n, d in G.nodes(data=True):
+        H.add_node(n, **{k: _flat(v) for k, v in d.items() if k not in ("id", "start", "end")})
+        H.nodes[n].setdefault("label", d.get("name", str(n)))
+    for a, b, k, d in G.edges(keys=True, data=True):
+        attrs = {kk: _flat(v) for kk, v in d.items() if kk not in ("type", "label", "weight", "id", "start", "end")}
+        rtype = d.get("type", k)
+        attrs.update(relation=rtype, label=rtype, weight=float(d.get("weight", d.get("count", 1)) or 0))
+        H.add_edge(a, b, key=k, **attrs)
+    return H
+
+
+def write_gexf(G: nx.MultiDiGraph, path: str | Path) -> None:
+    nx.write_gexf(for_gexf(G), str(path), encoding="utf-8")
+
+
+def read_gexf(path: str | Path) -> nx.MultiDiGraph:
+    """Read a GEXF file written by :func:`write_gexf`, lists restored, keyed by relation type."""
+    R = nx.read_gexf(str(path))
+    _restore_lists(R)
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(R.nodes(data=True))
+    for a, b, d in R.edges(data=True):
+        d = dict(d)
+        d.pop("id", None)
+        rtype = d.get("relation", d.get("label"))
+        G.add_edge(a, b, key=rtype, **d)
     return G
 
 
@@ -56,3 +103,43 @@ def write_json(G: nx.MultiDiGraph, path: str | Path) -> None:
 def read_json(path: str | Path) -> nx.MultiDiGraph:
     with open(path, encoding="utf-8") as fh:
         return nx.node_link_graph(json.load(fh), edges="links")
+
+
+FORMATS = ("graphml", "gexf", "json", "csv", "cypher", "html")
+DEFAULT_NAMES = {
+    "graphml": "graph.graphml",
+    "gexf": "graph.gexf",
+    "json": "graph.json",
+    "csv": "neo4j-import",
+    "cypher": "graph.cypher",
+    "html": "report.html",
+}
+
+
+def write_format(view, fmt: str, out: str | Path) -> Path:
+    """Write a :class:`~conflictkg.graph.filters.View` in one of ``FORMATS`` to ``out``.
+
+    ``csv`` writes a folder of files; every other format one file.
+    """
+    out = Path(out)
+    if fmt == "graphml":
+        write_graphml(view.graph, out)
+    elif fmt == "gexf":
+        write_gexf(view.graph, out)
+    elif fmt == "json":
+        write_json(view.graph, out)
+    elif fmt == "csv":
+        from conflictkg.graph.export_csv import write_csv
+
+        write_csv(view, out)
+    elif fmt == "cypher":
+        from conflictkg.graph.export_cypher import write_cypher
+
+        write_cypher(view, out)
+    elif fmt == "html":
+        from conflictkg.graph.report_html import write_report
+
+        write_report(view.graph, out)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return out
