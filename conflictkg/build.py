@@ -50,6 +50,8 @@ class BuildOptions:
     workers: int = 0  # 0: all cores
     quiet: bool = False
     progress_every: float = 1.0
+    overrides: str | None = None  # analyst overrides file (resolvers/overrides.py)
+    previous: str | None = None  # earlier build folder to resolve incrementally against
 
 
 @dataclass
@@ -152,7 +154,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
     from conflictkg.graph.export import write_graphml, write_json
     from conflictkg.graph.metrics import add_metrics
     from conflictkg.graph.model import GraphAccumulator
-    from conflictkg.resolvers import Name, resolve
+    from conflictkg.resolvers import Name
+    from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
     opts = opts or BuildOptions()
     out = Path(out)
@@ -195,7 +198,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped", force=True)
 
         progress.say(f"resolving {len(names):,} distinct names")
-        resolution = resolve(names)
+        resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
+        write_names(tmp / NAMES_FILE, all_names, resolution)
         entities = resolution.entities
 
         progress.say("writing mentions, relations and graph")

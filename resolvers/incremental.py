@@ -65,3 +65,22 @@ def resolve_incremental(new: Counter, previous: str | os.PathLike, lexicon=None,
                         overrides: Overrides | None = None, cutoff: float = CUTOFF) -> Resolution:
     """Resolve ``new`` names against the names of the ``previous`` build folder."""
     return resolve(read_names(previous) + new, lexicon=lexicon, overrides=overrides, cutoff=cutoff)
+
+
+def resolve_build(names: Counter, lexicon_files=(), overrides: str | os.PathLike | None = None,
+                  previous: str | os.PathLike | None = None) -> tuple[Resolution, Counter]:
+    """What ``conflictkg build`` calls: the build's lexicon, the overrides file, and the
+    names of a ``--previous`` build folder. Returns the resolution and every name it
+    covers (to be written to ``names.jsonl``); with ``previous``, ``entities`` keeps only
+    the entities this build's own names belong to, while ids stay those of a full build.
+    """
+    from conflictkg.extractors.lexicon import default_lexicon
+
+    from .overrides import load_overrides
+
+    all_names = read_names(previous) + names if previous else names
+    res = resolve(all_names, lexicon=default_lexicon(tuple(lexicon_files)), overrides=load_overrides(overrides))
+    if previous:
+        used = {res.entity_of[n] for n in names}
+        res.entities = {k: e for k, e in res.entities.items() if k in used}
+    return res, all_names

@@ -280,3 +280,88 @@ def test_incremental_equals_all_at_once(tmp_path):
     assert inc.entity_of[Name("COMMANDER", "حفتر")] == inc.entity_of[Name("COMMANDER", "خليفة حفتر")]
     rows = [json.loads(x) for x in (tmp_path / "names.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["entity"] for r in rows} == set(first.entities)
+
+
+# --- build plumbing: --previous, --overrides, review --------------------------------
+
+DOC_A = "وصل العقيد سالم الفيتوري إلى مدينة الزويتينة أمس.\n"
+DOC_B = "وقال العقيد سالم الفيتورى إن قواته دخلت بلدة الزويتنة.\n"
+
+
+def _mention_ids(folder, doc) -> dict[str, str]:
+    rows = [json.loads(x) for x in (folder / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    return {r["text"]: r["entity"] for r in rows if r["doc"] == doc}
+
+
+def test_build_with_previous_gives_the_ids_of_a_full_build(tmp_path):
+    from conflictkg.build import BuildOptions, build
+
+    for name, text in (("a.txt", DOC_A), ("b.txt", DOC_B)):
+        (tmp_path / "all").mkdir(exist_ok=True)
+        (tmp_path / "all" / name).write_text(text, encoding="utf-8")
+        (tmp_path / name[0]).mkdir()
+        (tmp_path / name[0] / name).write_text(text, encoding="utf-8")
+    opts = dict(workers=1, quiet=True)
+    build([str(tmp_path / "all")], tmp_path / "out-all", BuildOptions(**opts))
+    build([str(tmp_path / "a")], tmp_path / "out-a", BuildOptions(**opts))
+    build([str(tmp_path / "b")], tmp_path / "out-b", BuildOptions(previous=str(tmp_path / "out-a"), **opts))
+    full, inc = _mention_ids(tmp_path / "out-all", "b"), _mention_ids(tmp_path / "out-b", "b")
+    assert full and inc == full
+    assert _mention_ids(tmp_path / "out-all", "a")["الزويتينة"] == full["الزويتنة"]
+    assert read_names(tmp_path / "out-b") == read_names(tmp_path / "out-all")
+
+
+def test_build_overrides_survive_rebuilds(tmp_path):
+    from conflictkg.build import BuildOptions, build
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(DOC_A + DOC_B, encoding="utf-8")
+    ov = tmp_path / "ov.tsv"
+    append_decisions(ov, [("split", "PLACE", "الزويتينة", "الزويتنة")])
+    for _ in range(2):
+        build([str(tmp_path / "in")], tmp_path / "out", BuildOptions(workers=1, quiet=True, overrides=str(ov)))
+        ids = _mention_ids(tmp_path / "out", "a")
+        assert ids["الزويتينة"] != ids["الزويتنة"]
+
+
+def _fake_build(tmp_path) -> "Path":
+    """A built folder with a near-threshold pair, written by hand (no extraction)."""
+    folder = tmp_path / "built"
+    folder.mkdir()
+    (tmp_path / "docs").mkdir()
+    docs = {"d1": "هاجمت القوات منطقة غويران فجرا.", "d2": "عاد الهدوء إلى غويران وإلى غوريان مساء."}
+    for d, text in docs.items():
+        (tmp_path / "docs" / f"{d}.txt").write_text(text, encoding="utf-8")
+    ns = Counter({Name("PLACE", "غويران"): 2, Name("PLACE", "غوريان"): 1})
+    res = resolve(ns)
+    write_names(folder / "names.jsonl", ns, res)
+    with open(folder / "mentions.jsonl", "w", encoding="utf-8") as fh:
+        for d, text in docs.items():
+            for n in ns:
+                k = text.find(n.text)
+                if k >= 0:
+                    fh.write(json.dumps({"doc": d, "sentence": 0, "start": k, "end": k + len(n.text), "text": n.text,
+                                         "type": "PLACE", "entity": res.entity_of[n]}, ensure_ascii=False) + "\n")
+    (folder / "build.json").write_text(json.dumps({"inputs": [str(tmp_path / "docs")]}), encoding="utf-8")
+    return folder
+
+
+def test_review_lists_borderline_pairs_with_contexts_and_records_decisions(tmp_path, monkeypatch, capsys):
+    import io
+    import types
+
+    from conflictkg.commands import review
+    from conflictkg.resolvers.review import borderline_pairs
+
+    folder = _fake_build(tmp_path)
+    rows = borderline_pairs(folder)
+    assert [(r["kind"], {r["a"], r["b"]}) for r in rows] == [("fuzzy", {"غويران", "غوريان"})]
+    assert not rows[0]["merged"]
+    assert any("[[غوريان]]" in text for _, text in rows[0]["contexts"]["غوريان"])
+    ov = tmp_path / "ov.tsv"
+    monkeypatch.setattr("sys.stdin", io.StringIO("s\n"))
+    args = types.SimpleNamespace(built=str(folder), overrides=str(ov), decide=True, limit=10, contexts=1, json=False)
+    assert review.run(args) == 0
+    assert "appended" in capsys.readouterr().out
+    assert load_overrides(ov).splits
+    assert borderline_pairs(folder, ov) == []  # decided pairs are not asked again

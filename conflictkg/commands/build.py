@@ -26,6 +26,10 @@ def add_arguments(p) -> None:
                    help="mention extractor to run (repeatable; default: lexicon and pattern)")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
                    help="extra lexicon TSV file (same format as extractors/lexicon/*.tsv)")
+    p.add_argument("--overrides", metavar="FILE",
+                   help="analyst decisions that always win: merge/split/rename/retype (see resolvers/overrides.py)")
+    p.add_argument("--previous", metavar="DIR",
+                   help="earlier build folder: resolve the new documents against its names (same ids as one full build)")
     p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary output")
 
@@ -36,11 +40,17 @@ def run(args) -> int:
     for f in args.lexicon:
         if not os.path.isfile(f):
             raise FileNotFoundError(f"lexicon file not found: {f}")
+    if args.overrides and not os.path.isfile(args.overrides):
+        raise FileNotFoundError(f"overrides file not found: {args.overrides}")
+    if args.previous and not os.path.isfile(os.path.join(args.previous, "names.jsonl")):
+        raise FileNotFoundError(f"--previous {args.previous}: not a build folder with names.jsonl")
     opts = BuildOptions(
         extractors=tuple(args.extractors or ("lexicon", "pattern")),
         lexicon_files=tuple(args.lexicon),
         workers=args.workers,
         quiet=args.quiet,
+        overrides=args.overrides,
+        previous=args.previous,
     )
     report = build(args.inputs, args.out, opts)
     if not args.quiet:
