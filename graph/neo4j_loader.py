@@ -323,6 +323,9 @@ class ConnectionProblem(RuntimeError):
     """Cannot use the Neo4j server; the message is one line naming the URI and the cause."""
 
 
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+
 def _safe_uri(uri: str) -> str:
     return re.sub(r"//[^/@]*@", "//", uri)  # never show user:password@ embedded in a URI
 
@@ -346,6 +349,9 @@ def connect(uri: str, user: str, password: str, database: str | None = None, tim
     from conflictkg.graph.dialect import detect
 
     where = f"cannot use Neo4j at {_safe_uri(uri)}"
+    scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+    if scheme not in BOLT_SCHEMES:
+        raise ConnectionProblem(f"{where}: bad URI (expected {', '.join(s + '://' for s in BOLT_SCHEMES)})")
     driver = None
     try:
         driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=timeout,
@@ -363,7 +369,9 @@ def connect(uri: str, user: str, password: str, database: str | None = None, tim
         else:
             cause = _one_line(f"{exc.code}: {exc.message}", password)
     except (ServiceUnavailable, SessionExpired, OSError) as exc:
-        cause = "server not reachable (is it running? is the port right?): " + _one_line(exc, password)
+        reason = re.search(r"\(reason (.*?)\)\s*$", str(exc))
+        cause = "server not reachable (is it running, is the port right?): " + _one_line(
+            reason.group(1) if reason else exc, password)
     except (ConfigurationError, ValueError) as exc:
         cause = "bad URI or settings: " + _one_line(exc, password)
     if driver is not None:
@@ -526,9 +534,10 @@ class Neo4jLoader:
 
 def load_folder(folder, uri: str, user: str, password: str, database: str | None = None,
                 batch_size: int = DEFAULT_BATCH_SIZE, wipe_first: bool = False,
-                progress: Callable[[str], None] | None = None) -> LoadReport:
+                progress: Callable[[str], None] | None = None, data: BuildData | None = None) -> LoadReport:
     """Connect, optionally wipe conflictkg's nodes, load ``folder``; close the driver."""
-    data = read_build(folder)  # read (and fail on a bad folder) before touching the database
+    if data is None:
+        data = read_build(folder)  # read (and fail on a bad folder) before touching the database
     driver, dialect = connect(uri, user, password, database)
     try:
         with driver.session(database=database) as session:

@@ -32,6 +32,11 @@ def add_arguments(p) -> None:
                    help="earlier build folder: resolve the new documents against its names (same ids as one full build)")
     p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary output")
+    p.add_argument("--neo4j", action="store_true",
+                   help="then load the folder into Neo4j, as `conflictkg load DIR` (connection options below)")
+    from conflictkg.commands._neo4j import add_connection_arguments
+
+    add_connection_arguments(p)
 
 
 def run(args) -> int:
@@ -52,9 +57,18 @@ def run(args) -> int:
         overrides=args.overrides,
         previous=args.previous,
     )
+    settings = None
+    if args.neo4j:  # ask for the password (if it must be asked) before the long part
+        from conflictkg.commands._neo4j import connection_settings
+
+        settings = connection_settings(args)
     report = build(args.inputs, args.out, opts)
     if not args.quiet:
         print(summary(report))
+    if args.neo4j and report.documents:
+        from conflictkg.commands.load import load_with
+
+        load_with(args, args.out, quiet=args.quiet, settings=settings)
     return report.exit_code
 
 
