@@ -1,8 +1,25 @@
 """Relation extraction from cue words between two mentions of one sentence.
 
-The text between a head and a tail mention is normalised and searched for cue
-phrases; the first cue that fits the two entity types decides the relation. Evidence
-is the sentence text.
+Precision comes first: a relation is only read where a cue states it, in one of
+these shapes (G group, P person, L place):
+
+* **gap cues** — the words between two mentions, normalised with proclitics
+  detached, *start* with a cue (``P قائد G``، ``G التابعة لـ G``، ``L جنوب L``) or,
+  for attacks, contain one within a short gap (``G قام بقصف ... G``);
+* **role before a name** — ``قائد/آمر/المتحدث باسم G ... P``: the first person after
+  the group (``آمر غرفة عمليات X التابع ... العميد Y``);
+* **led by** — ``G بقيادة P``، ``G التي يقودها P``;
+* **nesting** — a person inside a group's name (``قوات حفتر``) leads it;
+* **presence** — ``خلايا/عناصر G في L`` and ``L معقل G``.
+
+Only nearby pairs are read: a pair with another mention of the tail's kind
+between them is skipped. Evidence is the sentence text.
+
+>>> from conflictkg.extractors.pipeline import ExtractionPipeline
+>>> from conflictkg.records import Document
+>>> r = ExtractionPipeline()(Document("d", "وقال العقيد سالم الورفلي، المتحدث باسم كتيبة شهداء الزاوية، إن الهجوم فشل."))
+>>> [(x.type, r.mentions[x.head].text, r.mentions[x.tail].text) for x in r.relations]
+[('SPOKESPERSON_OF', 'سالم الورفلي', 'كتيبة شهداء الزاوية')]
 """
 from __future__ import annotations
 
@@ -10,64 +27,86 @@ from conflictkg.records import Mention, Relation
 
 from .base import Analysis
 from .cues import PLACE_CLASSIFIERS
-from .text import clitic_forms, normalize_phrase
+from .text import WORD_RE, clitic_forms, normalize, normalize_phrase
 
 GROUPS = {"ARMED_GROUP", "ORGANIZATION"}
 ACTORS = {"ARMED_GROUP", "ORGANIZATION", "TRIBE"}
+ARMED = {"ARMED_GROUP"}
 PEOPLE = {"COMMANDER", "PERSON"}
 PLACES = {"PLACE", "COUNTRY"}
 
 
-def _cues(words: str) -> list[str]:
-    return [normalize_phrase(w) for w in words.split("،") if w.strip()]
+def _cues(words: str) -> list[tuple[str, ...]]:
+    return [tuple(normalize_phrase(w).split()) for w in words.split("،") if w.strip()]
 
 
-# (relation, head types, tail types, cues between head and tail, max words between)
+# (relation, head types, tail types, cues, where the cue must be, max words between)
+# "start": the gap begins with the cue (after an optional comma) and is not much longer;
+# "any": the cue is anywhere in a short gap.
 RULES = [
-    ("SPOKESPERSON_OF", PEOPLE, GROUPS, _cues("المتحدث باسم، الناطق باسم، المتحدث الرسمي باسم، الناطق الرسمي باسم، المتحدث العسكري باسم، الناطق الرسمي ل، المتحدث الرسمي ل"), 6),
-    ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، رئيس أركان، القائد العام ل، القائد العام"), 4),
-    ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، المحسوب على، المحسوبة على، تحت إمرة، الموالي ل، الموالية ل، المنضوية تحت، المنضوي تحت، التابع، التابعة"), 5),
-    ("ALLIED_WITH", ACTORS, ACTORS, _cues("بالتنسيق مع، حليف، حليفة، المتحالفة مع، المتحالف مع، بدعم من، الداعمة ل، الداعم ل، دعم"), 5),
-    ("FIGHTS", ACTORS, ACTORS, _cues("هجوم على، هجوما على، هجمات على، استهدف، استهدفت، استهداف، قصف، قصفت، اشتباكات مع، اشتباكات بين، معارك ضد، معارك مع، ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، طرد، دحر"), 8),
-    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، تتمركز في، يتمركز في، تتخذ من، يتخذ من، معقل، مقرها، مقره، في، ب"), 3),
-    ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، قرب، بالقرب من"), 3),
+    ("SPOKESPERSON_OF", PEOPLE, GROUPS, _cues("المتحدث باسم، الناطق باسم، المتحدث الرسمي باسم، الناطق الرسمي باسم، المتحدث العسكري باسم، الناطق العسكري باسم، المتحدث الرسمي ل، الناطق الرسمي ل، المتحدثة باسم"), "start", 5),
+    ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، القائد العام ل، القائد العام، رئيس أركان، وهو قائد، وهو آمر، هو قائد، مؤسس، يقود، الذي يقود"), "start", 3),
+    ("MEMBER_OF", PEOPLE, ARMED, _cues("عضو، القيادي في، القيادي ب، المقاتل في، أحد قادة، من قادة، الضابط في، الضابط ب"), "start", 3),
+    ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4),
+    ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من"), "start", 4),
+    ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 6),
+    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب"), "start", 4),
+    ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة"), "exact", 0),
+    ("MEMBER_OF", ARMED, ARMED, _cues("في، ب، التابعة ل الجيش"), "exact", 0),
 ]
-# "X بقيادة Y" and "Y يقود X": the leader comes after the group.
-LED_BY = _cues("بقيادة، تحت قيادة، يقودها، يتزعمها، التي يقودها، الذي يقوده، يقوده")
+# "G بقيادة P" and "G التي يقودها P": the leader comes after the group.
+LED_BY = _cues("بقيادة، تحت قيادة، يقودها، يتزعمها، التي يقودها، الذي يقوده، يقوده، التي يتزعمها، بزعامة، بإمرة، تحت إمرة")
+# A role word right before a group: the next person after the group holds the role.
+ROLE_BEFORE_GROUP = {
+    "LEADS": {normalize(w) for w in "قائد آمر رئيس زعيم أمير مدير".split()},
+    "SPOKESPERSON_OF": {normalize(w) for w in "باسم".split()},
+}
+# Member nouns before a group: "خلايا داعش في جبل X" states where the group is.
+PRESENCE = {normalize(w) for w in "خلايا عناصر بقايا مقاتلي مسلحي فلول تحشيدات تمركز تواجد وجود معاقل".split()}
+AFFILIATION_HEADS = {c[0] for r in RULES if r[0] == "AFFILIATED_WITH" for c in r[3]}
+CLAUSE_WORDS = {normalize(w) for w in "مع مكالمة اتصالا اتصال قال أكد أعلن التقى استقبل بحث".split()}
+STRONGHOLD = _cues("معقل، معاقل، مقر، عاصمة")
 
 
+def gap_forms(between: str, glued: str) -> list[frozenset[str]]:
+    """Per word between two mentions: its normalised readings (proclitics detached).
 
-def gap_words(between: str, glued: str) -> str:
-    """Normalised words between two mentions, classifier nouns reduced to their proclitics.
+    A classifier noun is reduced to its proclitic (``... بمدينة [مصراتة]`` → ``ب``); a
+    proclitic glued to the second mention (``لـ[قوات]``) becomes a word of its own.
 
-    ``... بمدينة [مصراتة]`` gives ``ب``; a proclitic glued to the second mention
-    (``لـ[قوات]``) is appended as a word of its own.
+    >>> [sorted(f) for f in gap_forms(" التابعة ", "ل")]
+    [['التابعه'], ['ل']]
     """
-    words = []
-    for w in normalize_phrase(between).split():
-        for form, cut in clitic_forms(w):
-            if form in PLACE_CLASSIFIERS:
-                if cut:
-                    words.append(w[:cut][-1])
-                break
-        else:
-            words.append(w)
+    words: list[frozenset[str]] = []
+    for w in WORD_RE.findall(between):
+        forms = clitic_forms(normalize(w))
+        classifier = next((cut for form, cut in forms if form in PLACE_CLASSIFIERS), None)
+        if classifier is not None:
+            if classifier:
+                words.append(frozenset({forms[0][0][classifier - 1]}))
+            continue
+        words.append(frozenset(f for f, _ in forms))
     if glued:
-        words.append(normalize_phrase(glued) or glued)
-    return " ".join(words)
+        g = normalize(glued)
+        if g.strip():
+            words.append(frozenset({g}))
+    return words
 
 
-def _has_cue(gap: str, cues: list[str], max_words: int) -> bool:
-    if len(gap.split()) > max_words:
+def _seq_at(words: list[frozenset[str]], pos: int, cue: tuple[str, ...]) -> bool:
+    if pos + len(cue) > len(words):
         return False
-    padded = f" {gap} "
-    for cue in cues:
-        if len(cue) <= 2:  # a bare preposition links only adjacent names
-            if gap == cue:
-                return True
-        elif f" {cue} " in padded:
-            return True
-    return False
+    return all(cue[i] in words[pos + i] for i in range(len(cue)))
+
+
+def _cue_in(words, cues, where: str, max_words: int) -> bool:
+    if where == "exact":
+        return any(len(words) == len(c) and _seq_at(words, 0, c) for c in cues)
+    if len(words) > max_words:
+        return False
+    if where == "start":
+        return any(_seq_at(words, 0, c) for c in cues)
+    return any(_seq_at(words, p, c) for c in cues for p in range(len(words)))
 
 
 class CueRelationExtractor:
@@ -80,38 +119,95 @@ class CueRelationExtractor:
             by_sentence.setdefault(m.sentence, []).append(i)
         out: list[Relation] = []
         seen = set()
+
+        def add(rtype: str, head: int, tail: int, si: int, evidence: str) -> None:
+            key = (rtype, head, tail)
+            if key not in seen and head != tail:
+                seen.add(key)
+                out.append(Relation(rtype, head, tail, analysis.document.id, si, evidence, self.name))
+
         for si, idxs in by_sentence.items():
             sent = analysis.sentences[si]
             evidence = text[sent.start : sent.end]
-            idxs.sort(key=lambda i: mentions[i].start)
+            idxs.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
-                for b in idxs[a_pos + 1 :]:
+                for b_pos in range(a_pos + 1, len(idxs)):
+                    b = idxs[b_pos]
                     mb = mentions[b]
                     if mb.start < ma.end:
+                        # nested: a person inside a group's name leads it (قوات حفتر)
+                        if ma.type == "ARMED_GROUP" and mb.type in PEOPLE and mb.end == ma.end:
+                            add("LEADS", b, a, si, evidence)
                         continue
-                    glued = ""
-                    if mb.start > ma.end and not text[mb.start - 1].isspace():
-                        glued = text[mb.start - 1]
-                        between = text[ma.end : mb.start - 1]
-                    else:
-                        between = text[ma.end : mb.start]
-                    gap = gap_words(between, glued)
-                    rel = _match(ma, mb, gap)
+                    between_ids = idxs[a_pos + 1 : b_pos]
+                    rel = self._pair(text, mentions, ma, mb, between_ids)
                     if rel:
                         head, tail = (a, b) if rel[1] else (b, a)
-                        key = (rel[0], head, tail)
-                        if key not in seen:
-                            seen.add(key)
-                            out.append(Relation(rel[0], head, tail, analysis.document.id, si, evidence, self.name))
+                        add(rel[0], head, tail, si, evidence)
+                # role before a group: the first person after it holds the role
+                if ma.type in GROUPS:
+                    self._role_before(analysis, mentions, idxs, a_pos, add, si, evidence)
         return out
 
+    def _pair(self, text: str, mentions: list[Mention], ma: Mention, mb: Mention, between_ids):
+        """(relation type, head is first) for two mentions in order, else None."""
+        glued = ""
+        if mb.start > ma.end and not text[mb.start - 1].isspace() and not text[mb.start - 1] in "\"'«“(":
+            glued = text[mb.start - 1] if text[mb.start - 1].isalpha() else ""
+        between = text[ma.end : mb.start - len(glued)]
+        words = gap_forms(between, glued)
+        kinds_between = {mentions[i].type for i in between_ids if mentions[i].start >= ma.end}
+        if ma.type in GROUPS and mb.type in PEOPLE and not kinds_between & PEOPLE and _cue_in(words, LED_BY, "start", 3):
+            return ("LEADS", False)
+        if ma.type in PLACES and mb.type in ACTORS and _cue_in(words, STRONGHOLD, "exact", 0):
+            return ("BASED_IN", False)  # مصراتة معقل الإخوان
+        for rtype, heads, tails, cues, where, max_words in RULES:
+            if ma.type in heads and mb.type in tails:
+                if kinds_between & tails and where != "exact":
+                    continue
+                if where == "start" and words and not _cue_in(words, cues, "start", max_words):
+                    continue
+                if _cue_in(words, cues, where, max_words):
+                    return (rtype, True)
+        if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, [("في",), ("ب",)], "exact", 0):
+            if _presence_before(text, ma):
+                return ("BASED_IN", True)
+        return None
 
-def _match(first: Mention, second: Mention, gap: str):
-    """(relation type, head is first) for a pair of mentions and the words between."""
-    if first.type in GROUPS and second.type in PEOPLE and _has_cue(gap, LED_BY, 3):
-        return ("LEADS", False)
-    for rtype, heads, tails, cues, max_words in RULES:
-        if first.type in heads and second.type in tails and _has_cue(gap, cues, max_words):
-            return (rtype, True)
-    return None
+    def _role_before(self, analysis, mentions, idxs, a_pos, add, si, evidence) -> None:
+        ma = mentions[idxs[a_pos]]
+        text = analysis.document.text
+        before = WORD_RE.findall(text[max(0, ma.start - 40) : ma.start])
+        if not before or text[ma.start - 1 : ma.start] not in (" ", ""):
+            return
+        prev = normalize(before[-1])
+        role = next((r for r, words in ROLE_BEFORE_GROUP.items() if prev in words or
+                     any(f in words for f, _ in clitic_forms(prev))), None)
+        if role is None:
+            return
+        # the group may be followed by what it answers to (آمر غرفة X التابع للقيادة العامة العميد Y)
+        words = gap_forms(text[ma.end : ma.end + 30], "")
+        attached = bool(words) and bool(words[0] & AFFILIATION_HEADS)
+        for b in idxs[a_pos + 1 :]:
+            mb = mentions[b]
+            if mb.start < ma.end:
+                continue
+            if mb.type in PEOPLE:
+                gap = text[ma.end : mb.start]
+                n_words = len(WORD_RE.findall(gap))
+                verbs = {normalize(w) for w in WORD_RE.findall(gap)} & CLAUSE_WORDS
+                if n_words <= 6 and not verbs:
+                    add(role, b, idxs[a_pos], si, evidence)
+                return
+            if not attached:
+                return  # another name first: the role belongs to it
+
+
+def _presence_before(text: str, m: Mention) -> bool:
+    """A member noun right before the mention (خلايا داعش، عناصر التنظيم)."""
+    words = WORD_RE.findall(text[max(0, m.start - 30) : m.start])
+    if not words:
+        return False
+    forms = {f for f, _ in clitic_forms(normalize(words[-1]))}
+    return bool(forms & PRESENCE)
