@@ -72,6 +72,7 @@ class _Unit:
     lex: str  # compact key of the lexicon canonical, "" when none
     names: list = field(default_factory=list)
     count: int = 0
+    lex_key: str = ""  # the lexicon canonical's matching key, with its spaces
 
     @property
     def surface(self) -> str:
@@ -167,7 +168,7 @@ def _units(names: Counter, types: dict) -> tuple[list[_Unit], dict[Name, int]]:
         uid = (family(etype), compact(key), lex)
         if uid not in by_id:
             by_id[uid] = len(units)
-            units.append(_Unit(family(etype), key, lex))
+            units.append(_Unit(family(etype), key, lex, lex_key=matching_key(n.canonical, etype) if lex else ""))
         u = units[by_id[uid]]
         u.names.append((n, names[n]))
         u.count += names[n]
@@ -190,29 +191,44 @@ def _alias_step(units: list[_Unit], clusters: _Clusters, lexicon) -> None:
     for i, u in enumerate(units):
         if u.lex:
             continue
-        candidates = set(lex_of_key.get((u.fam, compact(u.key)), ()))
+        candidates = {lex: "" for lex in lex_of_key.get((u.fam, compact(u.key)), ())}
         if lexicon is not None:
             for text in {u.key, *(n.text for n, _ in u.names)}:
                 for entry in lexicon.lookup(text):
                     if family(entry.type) == u.fam:
-                        candidates.add(compact(matching_key(entry.name, entry.type)))
+                        key = matching_key(entry.name, entry.type)
+                        candidates[compact(key)] = key
         if len(candidates) != 1:
             continue
-        lex = candidates.pop()
+        lex, lex_key = candidates.popitem()
         target = by_lex.get((u.fam, lex))
         if target:
             clusters.union(target[0], i, "alias", canonical_key=lex)
         else:  # the entry's other surfaces are not in the corpus: this unit stands for it
-            u.lex = lex
+            u.lex, u.lex_key = lex, lex_key
             clusters.lex[clusters.find(i)] = lex
             by_lex[(u.fam, lex)].append(i)
 
 
 def _fuzzy_step(units: list[_Unit], clusters: _Clusters, cutoff: float) -> list[dict]:
-    loose = [" ".join(loose_tokens(u.key, u.fam)) for u in units]
+    items = [(u.fam, " ".join(loose_tokens(u.key, u.fam))) for u in units]
+    owner = list(range(len(units)))
+    # a lexicon entry's canonical name is compared too, even when no mention spells it
+    virtual = {}
+    for i, u in enumerate(units):
+        if u.lex_key and (u.fam, u.lex) not in virtual:
+            virtual[(u.fam, u.lex)] = i
+            items.append((u.fam, " ".join(loose_tokens(u.lex_key, u.fam))))
+            owner.append(i)
     low = max(cutoff - REVIEW_MARGIN, 0)
-    pairs = fuzzy.candidate_pairs([(u.fam, s) for u, s in zip(units, loose)], low)
-    score = {(i, j): s for i, j, s in pairs}
+    pairs = []
+    for i, j, s in fuzzy.candidate_pairs(items, low):
+        i, j = owner[i], owner[j]
+        if i != j:
+            pairs.append((min(i, j), max(i, j), s))
+    score: dict[tuple[int, int], float] = {}
+    for i, j, s in pairs:
+        score[(i, j)] = max(s, score.get((i, j), 0))
     borderline = []
     for i, j, s in pairs:
         if s < cutoff:

@@ -98,6 +98,13 @@ def test_lexicon_aliases_decide_without_canonical_on_the_mention():
     assert {m["rule"] for m in isis.merges} == {"alias"}
 
 
+def test_variant_of_a_lexicon_canonical_no_mention_spells_joins_by_fuzzy():
+    lex = Lexicon([LexiconEntry("ARMED_GROUP", "القيادة العسكرية الأمريكية في أفريقيا", ["الأفريكوم"])])
+    ns = names(("ARMED_GROUP", "الأفريكوم"), ("ARMED_GROUP", "القيادة الأميركية العسكرية في أفريقيا"))
+    assert len(resolve(ns, lexicon=lex).entities) == 1
+    assert len(resolve(ns).entities) == 2
+
+
 def test_mention_canonical_decides_even_without_lexicon_object():
     ns = names(("ARMED_GROUP", "داعش", "تنظيم الدولة الإسلامية"), ("ARMED_GROUP", "تنظيم الدولة", "تنظيم الدولة الإسلامية"))
     res = resolve(ns)
