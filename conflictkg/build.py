@@ -151,7 +151,7 @@ def _dump(fh, row: dict) -> None:
 
 
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
-    from conflictkg.graph.export import write_graphml, write_json
+    from conflictkg.graph.export import write_build_exports
     from conflictkg.graph.metrics import add_metrics
     from conflictkg.graph.model import GraphAccumulator
     from conflictkg.resolvers import Name
@@ -245,8 +245,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         G = acc.to_networkx(entities)
         progress.say(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; computing metrics")
         add_metrics(G)
-        write_graphml(G, tmp / "graph.graphml")
-        write_json(G, tmp / "graph.json")
+        write_build_exports(G, tmp)  # graphml, json, gexf, report.html
         report.top_actors = sorted(
             ((d.get("degree", 0), d["name"], d["type"]) for _, d in G.nodes(data=True)), reverse=True
         )[:10]

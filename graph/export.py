@@ -105,6 +105,21 @@ def read_json(path: str | Path) -> nx.MultiDiGraph:
         return nx.node_link_graph(json.load(fh), edges="links")
 
 
+BUILD_EXPORTS = ("graph.graphml", "graph.json", "graph.gexf", "report.html")
+
+
+def write_build_exports(G: nx.MultiDiGraph, folder: str | Path) -> None:
+    """What ``conflictkg build`` writes by default: the exports that need only the graph
+    (no pass over ``mentions.jsonl``): GraphML, JSON, GEXF and the HTML report."""
+    from conflictkg.graph.report_html import write_report
+
+    folder = Path(folder)
+    write_graphml(G, folder / "graph.graphml")
+    write_json(G, folder / "graph.json")
+    write_gexf(G, folder / "graph.gexf")
+    write_report(G, folder / "report.html")
+
+
 FORMATS = ("graphml", "gexf", "json", "csv", "cypher", "html")
 DEFAULT_NAMES = {
     "graphml": "graph.graphml",
