@@ -313,3 +313,13 @@ def test_export_command_writes_each_format_and_fails_clearly(built, tmp_path, ca
     assert "not a built folder" in capsys.readouterr().err
     assert main(["export", str(built), "--format", "json", "--ego", "لا أحد"]) == 1
     assert "no such entity" in capsys.readouterr().err
+
+
+def test_build_exports_are_the_cheap_formats_and_readable(graph, tmp_path):
+    from conflictkg.graph.export import BUILD_EXPORTS, write_build_exports
+
+    write_build_exports(graph, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(BUILD_EXPORTS)
+    for reader, name in [(read_graphml, "graph.graphml"), (read_gexf, "graph.gexf"), (read_json, "graph.json")]:
+        assert _edges(reader(tmp_path / name)) == _edges(graph)
+    assert '<html lang="ar" dir="rtl">' in (tmp_path / "report.html").read_text(encoding="utf-8")
