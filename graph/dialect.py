@@ -40,6 +40,10 @@ Different (the fields below):
     lists) made in ArcadeDB SQL (``CREATE INDEX ON Entity (name) FULL_TEXT``,
     over HTTP) and named ``Entity[name]``. ``CREATE TEXT INDEX`` is accepted
     but makes a RANGE index.
+  * ``shortestPath(...)`` followed by ``WHERE none(r IN relationships(p) WHERE ..)``
+    filters the one shortest path after the search (no row if it fails the
+    predicate); Neo4j applies such predicates during the search. Restrict by
+    relationship types in the pattern instead.
   * ``db.awaitIndexes``, ``db.indexes``, ``db.constraints``, ``apoc.*``: unknown
     procedure (ArcadeDB builds indexes synchronously; nothing to wait for).
   * Auto-commit writes (``session.run``) are not atomic: a large UNWIND
