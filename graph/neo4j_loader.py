@@ -36,6 +36,9 @@ replaces it, so a load is idempotent by construction. Two cases, chosen per load
   database. Aggregates equal those of a build of A+B; list properties hold the same entries
   in load order; names and aliases are those of the latest load (aliases: union).
 
+A **fresh** load (no conflictkg node in the database yet) writes with ``CREATE`` instead of
+``MERGE``: there is nothing to match, and the unique constraints still refuse a duplicate.
+
 Writes are ``UNWIND $rows`` batches of one parameterised statement per label or
 relationship type, in managed transactions (``execute_write``: transient errors retried,
 and never auto-commit, which is not atomic on ArcadeDB). Entities are created with all
@@ -88,10 +91,13 @@ def _rel_type(rtype: str) -> str:
     return rtype
 
 
-def entity_statement(label: str, replace: bool = True) -> str:
-    """Upsert of entities of one type label. ``replace=False`` keeps known aliases (union load)."""
+def entity_statement(label: str, replace: bool = True, create: bool = False) -> str:
+    """Upsert of entities of one type label. ``replace=False`` keeps known aliases (union load);
+    ``create=True``: plain CREATE, only for a database without conflictkg nodes (fresh load)."""
     if label not in TYPE_LABELS.values():
         raise ValueError(f"label {label!r} is not in the whitelist")
+    if create:
+        return f"UNWIND $rows AS row\nCREATE (n:Entity:{label})\nSET n = row.props, n.aliases = row.aliases"
     aliases = "row.aliases" if replace else (
         "coalesce(n.aliases, []) + [a IN row.aliases WHERE NOT a IN coalesce(n.aliases, [])]")
     update = f"SET n += row.props, n.aliases = {aliases}"
@@ -113,9 +119,13 @@ MENTION_STATEMENT = (
     "MERGE (e)-[m:MENTIONED_IN]->(d)\n"
     "SET m.count = row.count, m.sentences = row.sentences"
 )
+# Fresh load (no conflictkg node in the database): nothing to match, CREATE is the same
+# write without the look-up; the unique constraints still refuse a duplicate id.
+DOCUMENT_CREATE = "UNWIND $rows AS row\nCREATE (d:Document)\nSET d = row.props"
+MENTION_CREATE = MENTION_STATEMENT.replace("MERGE (e)", "CREATE (e)")
 
 
-def relationship_statement(rtype: str, merge_documents: bool = False) -> str:
+def relationship_statement(rtype: str, merge_documents: bool = False, create: bool = False) -> str:
     """Upsert of entity-entity relationships of one type.
 
     ``merge_documents=False``: the row holds the complete per-document evidence (covering
@@ -127,7 +137,7 @@ def relationship_statement(rtype: str, merge_documents: bool = False) -> str:
         "UNWIND $rows AS row\n"
         "MATCH (a:Entity {id: row.a})\n"
         "MATCH (b:Entity {id: row.b})\n"
-        f"MERGE (a)-[r:{rtype}]->(b)\n"
+        f"{'CREATE' if create else 'MERGE'} (a)-[r:{rtype}]->(b)\n"
     )
     if not merge_documents:
         return head + "SET r += row.props"
@@ -463,21 +473,24 @@ class Neo4jLoader:
         covering = db_docs <= build_docs
         report.mode = "covering" if covering else "union"
         had_data = bool(db_docs) or bool(self._read("MATCH (n:Entity) RETURN n.id LIMIT 1"))
+        fresh = not had_data
+        report.mode += " fresh" if fresh else ""
 
         self.progress(f"writing {len(data.documents):,} documents")
-        report.written["Document"] = self._write(DOCUMENT_STATEMENT, data.documents)
+        report.written["Document"] = self._write(DOCUMENT_CREATE if fresh else DOCUMENT_STATEMENT, data.documents)
         n = 0
         for label, rows in sorted(data.entities.items()):
             self.progress(f"writing {len(rows):,} :{label} entities")
-            n += self._write(entity_statement(label, replace=covering), rows)
+            n += self._write(entity_statement(label, replace=covering, create=fresh), rows)
         report.written["Entity"] = n
         self.progress(f"writing {len(data.mentions):,} MENTIONED_IN")
-        report.written[MENTIONED_IN] = self._write(MENTION_STATEMENT, data.mentions)
+        report.written[MENTIONED_IN] = self._write(MENTION_CREATE if fresh else MENTION_STATEMENT, data.mentions)
         for rtype in EDGE_TYPES:
             rows = data.edges.get(rtype, [])
             if rows:
                 self.progress(f"writing {len(rows):,} {rtype}")
-                report.written[rtype] = self._write(relationship_statement(rtype, merge_documents=not covering), rows)
+                report.written[rtype] = self._write(
+                    relationship_statement(rtype, merge_documents=not covering, create=fresh), rows)
         if covering and had_data:
             self.progress("removing what the new build no longer has")
             report.deleted = self._sweep(data)

@@ -113,7 +113,7 @@ def _assert_db_equals_build(server, folder):
 def test_counts_after_load_equal_the_built_graph(bolt_db, tmp_path):
     folder = make_build(tmp_path / "all", DOCS)
     report = load(bolt_db, folder)
-    assert report.mode == "covering"
+    assert report.mode == "covering fresh"
     _assert_db_equals_build(bolt_db, folder)
 
 
@@ -295,7 +295,7 @@ def test_cli_loads_with_a_password_file_and_never_prints_it(bolt_db, tmp_path):
                 "--password-file", str(pw_file), "--batch-size", "7")
     assert proc.returncode == 0, proc.stderr
     assert bolt_db.password not in proc.stdout + proc.stderr
-    assert "loaded (covering)" in proc.stdout
+    assert "loaded (covering fresh)" in proc.stdout
     assert snapshot(bolt_db)["node_count"] == len(DOCS) + len(read_graph(folder))
     # --wipe without --yes and without a terminal refuses and deletes nothing
     proc = _cli("load", str(folder), "--uri", bolt_db.uri, "--user", bolt_db.user, "--database", bolt_db.database,
