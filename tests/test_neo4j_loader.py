@@ -302,3 +302,13 @@ def test_cli_loads_with_a_password_file_and_never_prints_it(bolt_db, tmp_path):
                 "--wipe", env_extra={"NEO4J_PASSWORD": bolt_db.password})
     assert proc.returncode == 1 and "--yes" in proc.stderr
     assert snapshot(bolt_db)["node_count"] == len(DOCS) + len(read_graph(folder))
+
+
+def test_build_with_neo4j_loads_the_folder_it_built(bolt_db, tmp_path):
+    out = tmp_path / "example"
+    proc = _cli("build", str(REPO / "examples" / "corpus"), "--out", str(out), "--workers", "1", "--quiet", "--neo4j",
+                "--uri", bolt_db.uri, "--user", bolt_db.user, "--database", bolt_db.database,
+                env_extra={"NEO4J_PASSWORD": bolt_db.password})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "" and bolt_db.password not in proc.stderr
+    _assert_db_equals_build(bolt_db, out)
