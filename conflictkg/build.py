@@ -17,14 +17,17 @@ import json
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .corpus import read_corpus
+from .corpus import describe_skipped, read_corpus
 from .records import Document, DocResult, Skipped
 
 EXIT_OK = 0
@@ -41,6 +44,7 @@ CONTRACT_FILES = (
     "graph.json",
 )
 WORK_FILE = "extraction.work.jsonl"
+MAX_SKIPPED_SHOWN = 50
 
 
 @dataclass
@@ -96,50 +100,113 @@ class Progress:
 
 
 # --- extraction workers -------------------------------------------------------------
+#
+# Workers send back compact, ready-to-write rows rather than DocResult objects: a
+# DocResult carries the whole document text back across the process boundary, and
+# serialising it to JSON in the parent would put the writing on a single core.
 
 _PIPELINE = None
+BATCH_DOCS = 64  # documents per task: large enough to amortise IPC, small enough to balance
+BATCH_CHARS = 2_000_000  # ... and a cap on the text per task, for corpora of long documents
+TASKS_PER_WORKER = 3  # tasks in flight per worker: keeps every core busy, bounds memory
 
 
-def _init_worker(extractors, lexicon_files):
+def _init_worker(extractors, lexicon_files, in_child: bool = True):
     global _PIPELINE
+    if in_child:
+        # Ctrl-C reaches the whole process group; the parent alone handles it and
+        # stops the pool, so workers must not die half-way through a task on their own.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     from conflictkg.extractors import ExtractionPipeline
 
     _PIPELINE = ExtractionPipeline(extractors, lexicon_files)
 
 
-def _extract(doc: Document) -> DocResult | Skipped:
+def _jsonline(row) -> str:
+    return json.dumps(row, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+
+
+def _extract(doc: Document) -> tuple[str, str, list] | Skipped:
+    """(documents.jsonl line, work line, names) for one document, or why it failed.
+
+    ``names`` holds ``(type, text, canonical)`` of every mention, for the resolver.
+    """
     try:
-        return _PIPELINE(doc)
+        result: DocResult = _PIPELINE(doc)
     except Exception as exc:  # one bad document must not stop the corpus
-        return Skipped(doc.source, f"extraction failed: {type(exc).__name__}: {exc}", id=doc.id)
+        return Skipped(doc.source, f"document {doc.id!r}: extraction failed: {type(exc).__name__}: {exc}", id=doc.id)
+    work = [
+        doc.id,
+        doc.date,
+        [[m.sentence, m.start, m.end, m.text, m.type, m.extractor, m.canonical] for m in result.mentions],
+        [[r.type, r.head, r.tail, r.sentence, r.evidence, r.extractor] for r in result.relations],
+    ]
+    names = [(m.type, m.text, m.canonical) for m in result.mentions]
+    return _jsonline(doc.meta(len(result.sentences))), _jsonline(work), names
 
 
-def _extracted(items: Iterable[Document | Skipped], opts: BuildOptions) -> Iterator[DocResult | Skipped]:
-    """Run extraction over the stream, in worker processes when more than one core."""
+def _extract_batch(docs: list[Document]) -> list:
+    return [_extract(doc) for doc in docs]
+
+
+def _batches(items: Iterable[Document | Skipped]) -> Iterator[list[Document] | Skipped]:
+    """Documents grouped into tasks; Skipped records pass through at once, unbatched."""
+    batch: list[Document] = []
+    chars = 0
+    for item in items:
+        if isinstance(item, Skipped):
+            yield item
+            continue
+        batch.append(item)
+        chars += len(item.text)
+        if len(batch) >= BATCH_DOCS or chars >= BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _extracted(items: Iterable[Document | Skipped], opts: BuildOptions) -> Iterator[tuple | Skipped]:
+    """Run extraction over the stream, in input order, on ``opts.workers`` processes.
+
+    The input is read only as fast as results come back: at most
+    ``workers * TASKS_PER_WORKER`` batches are in flight, so memory stays flat however
+    large the corpus. (``Pool.imap`` would not do this: its feeder thread reads the
+    whole input iterator ahead.)
+    """
     workers = opts.workers or os.cpu_count() or 1
-
     if workers == 1:
-        _init_worker(opts.extractors, opts.lexicon_files)
+        _init_worker(opts.extractors, opts.lexicon_files, in_child=False)
         for item in items:
             yield item if isinstance(item, Skipped) else _extract(item)
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    skipped_side: list[Skipped] = []
+    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(opts.extractors, opts.lexicon_files))
+    pending: deque = deque()
+    try:
+        for task in _batches(items):
+            if isinstance(task, Skipped):
+                yield task
+                continue
+            pending.append(pool.submit(_extract_batch, task))
+            while len(pending) >= workers * TASKS_PER_WORKER:
+                yield from _results(pending.popleft())
+        while pending:
+            yield from _results(pending.popleft())
+    finally:
+        # On Ctrl-C or an error: drop queued tasks, do not wait for the running ones.
+        pool.shutdown(wait=not pending, cancel_futures=True)
 
-    def docs_only() -> Iterator[Document]:
-        for item in items:
-            if isinstance(item, Skipped):
-                skipped_side.append(item)
-            else:
-                yield item
 
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(opts.extractors, opts.lexicon_files)) as pool:
-        for result in pool.imap(_extract, docs_only(), chunksize=16):
-            while skipped_side:
-                yield skipped_side.pop(0)
-            yield result
-    while skipped_side:
-        yield skipped_side.pop(0)
+def _results(future) -> list:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise RuntimeError(
+            "an extraction worker died (out of memory or killed); rerun with fewer --workers "
+            "or look for very large documents in the input"
+        ) from None
 
 
 # --- the build ----------------------------------------------------------------------
@@ -148,6 +215,24 @@ def _extracted(items: Iterable[Document | Skipped], opts: BuildOptions) -> Itera
 def _dump(fh, row: dict) -> None:
     fh.write(json.dumps(row, ensure_ascii=False))
     fh.write("\n")
+
+
+_js = json.JSONEncoder(ensure_ascii=False).encode  # one JSON string literal
+
+
+def _say_skipped(item: Skipped, shown: int, quiet: bool) -> int:
+    """Print one line per skipped input, up to MAX_SKIPPED_SHOWN; returns lines shown.
+
+    A huge messy corpus can skip thousands of inputs: stderr shows the first ones and a
+    count, ``skipped.jsonl`` keeps every one.
+    """
+    if quiet or shown >= MAX_SKIPPED_SHOWN:
+        return shown
+    print(f"[conflictkg] skipped {describe_skipped(item)}", file=sys.stderr, flush=True)
+    if shown + 1 == MAX_SKIPPED_SHOWN:
+        print(f"[conflictkg] (further skipped inputs are not printed; skipped.jsonl lists them all)",
+              file=sys.stderr, flush=True)
+    return shown + 1
 
 
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
@@ -159,16 +244,21 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
 
     opts = opts or BuildOptions()
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.building-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
+    tmp = _start_dir(out)
     report = BuildReport(out=out)
     progress = Progress(opts.quiet, opts.progress_every)
     t0 = time.monotonic()
+    timings: dict[str, float] = {}
+    clock = [t0]
+
+    def lap(stage: str) -> None:
+        now = time.monotonic()
+        timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
+        clock[0] = now
+
     try:
-        names: Counter = Counter()
+        counts: Counter = Counter()  # (type, text, canonical) → mentions
+        shown = 0
         with open(tmp / "documents.jsonl", "w", encoding="utf-8") as docs_fh, open(
             tmp / "skipped.jsonl", "w", encoding="utf-8"
         ) as skip_fh, open(tmp / WORK_FILE, "w", encoding="utf-8") as work_fh:
@@ -176,31 +266,29 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
                 if isinstance(item, Skipped):
                     report.skipped += 1
                     _dump(skip_fh, item.to_json())
-                    if not opts.quiet:
-                        print(f"[conflictkg] skipped: {item.reason}", file=sys.stderr)
+                    shown = _say_skipped(item, shown, opts.quiet)
                     continue
-                doc = item.document
+                doc_line, work_line, doc_names = item
                 report.documents += 1
-                _dump(docs_fh, doc.meta(len(item.sentences)))
-                work = {
-                    "doc": doc.id,
-                    "date": doc.date,
-                    "sentences": [[s.start, s.end] for s in item.sentences],
-                    "mentions": [
-                        [m.sentence, m.start, m.end, m.text, m.type, m.extractor, m.canonical] for m in item.mentions
-                    ],
-                    "relations": [[r.type, r.head, r.tail, r.sentence, r.evidence, r.extractor] for r in item.relations],
-                }
-                _dump(work_fh, work)
-                for m in item.mentions:
-                    names[Name(m.type, m.text, m.canonical)] += 1
+                docs_fh.write(doc_line)
+                work_fh.write(work_line)
+                counts.update(doc_names)
                 progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped")
         progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped", force=True)
+        if report.skipped > shown and not opts.quiet:
+            print(f"[conflictkg] {report.skipped - shown:,} more skipped inputs not shown "
+                  f"(all {report.skipped:,} are listed in {out / 'skipped.jsonl'})", file=sys.stderr)
+        lap("extraction")
 
+        names: Counter = Counter({Name(*key): n for key, n in counts.items()})
+        del counts
         progress.say(f"resolving {len(names):,} distinct names")
         resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
         write_names(tmp / NAMES_FILE, all_names, resolution)
         entities = resolution.entities
+        entity_of = {(n.type, n.text, n.canonical): eid for n, eid in resolution.entity_of.items()}
+        del names, all_names
+        lap("resolution")
 
         progress.say("writing mentions, relations and graph")
         acc = GraphAccumulator()
@@ -210,20 +298,24 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             tmp / "mentions.jsonl", "w", encoding="utf-8"
         ) as m_fh, open(tmp / "relations.jsonl", "w", encoding="utf-8") as r_fh:
             for line in work_fh:
-                work = json.loads(line)
-                doc_id = work["doc"]
+                doc_id, date, mentions, relations = json.loads(line)
+                jdoc = _js(doc_id)
                 ids = []
-                for si, start, end, text, etype, extractor, canonical in work["mentions"]:
-                    eid = resolution.entity_of[Name(etype, text, canonical)]
+                out_lines = []
+                for si, start, end, text, etype, extractor, canonical in mentions:
+                    eid = entity_of[(etype, text, canonical)]
                     ids.append((si, eid))
-                    mention_count[eid] += 1
-                    _dump(m_fh, {"doc": doc_id, "sentence": si, "start": start, "end": end, "text": text,
-                                 "type": etype, "entity": eid, "extractor": extractor})
+                    # the row of Mention.to_json, written without building a dict per mention
+                    out_lines.append(
+                        f'{{"doc": {jdoc}, "sentence": {si}, "start": {start}, "end": {end}, "text": {_js(text)}, '
+                        f'"type": {_js(etype)}, "entity": {_js(eid)}, "extractor": {_js(extractor)}}}\n'
+                    )
+                m_fh.write("".join(out_lines))
+                mention_count.update(eid for _, eid in ids)
+                doc_count.update({eid for _, eid in ids})
                 report.mentions += len(ids)
-                for eid in {e for _, e in ids}:
-                    doc_count[eid] += 1
                 rels = []
-                for rtype, head, tail, si, evidence, extractor in work["relations"]:
+                for rtype, head, tail, si, evidence, extractor in relations:
                     h, t = ids[head][1], ids[tail][1]
                     if h == t:
                         continue
@@ -231,8 +323,9 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
                     _dump(r_fh, {"type": rtype, "head": h, "tail": t, "doc": doc_id, "sentence": si,
                                  "evidence": evidence, "extractor": extractor})
                 report.relations += len(rels)
-                acc.add_document(doc_id, work["date"], ids, rels)
+                acc.add_document(doc_id, date, ids, rels)
         (tmp / WORK_FILE).unlink()
+        lap("graph_building")
 
         for eid, ent in entities.items():
             ent.mentions = mention_count[eid]
@@ -243,19 +336,24 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
                 report.entities_by_type[ent.type] += 1
 
         G = acc.to_networkx(entities)
+        del acc
+        lap("graph_building")
         progress.say(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; computing metrics")
         add_metrics(G)
+        lap("metrics")
         write_build_exports(G, tmp)  # graphml, json, gexf, report.html
         report.top_actors = sorted(
             ((d.get("degree", 0), d["name"], d["type"]) for _, d in G.nodes(data=True)), reverse=True
         )[:10]
+        lap("export")
         report.seconds = time.monotonic() - t0
         with open(tmp / "build.json", "w", encoding="utf-8") as fh:
             json.dump(
                 {"inputs": [str(p) for p in inputs], "extractors": list(opts.extractors),
                  "lexicon_files": list(opts.lexicon_files), "documents": report.documents,
                  "skipped": report.skipped, "mentions": report.mentions, "relations": report.relations,
-                 "entities": dict(report.entities_by_type), "seconds": round(report.seconds, 3)},
+                 "entities": dict(report.entities_by_type), "seconds": round(report.seconds, 3),
+                 "timings": timings, "workers": opts.workers or os.cpu_count() or 1},
                 fh, ensure_ascii=False, indent=1,
             )
         _replace_dir(tmp, out)
@@ -263,6 +361,40 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return report
+
+
+def _start_dir(out: Path) -> Path:
+    """The temporary folder a build writes into, beside ``out``, made with the user's umask.
+
+    Refuses to go on when ``out`` exists and is not an earlier build output: replacing
+    it at the end would delete whatever folder the user named by mistake. Leftovers
+    of builds that were killed (their process is gone) are removed.
+    """
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"--out {out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "build.json").is_file():
+        raise FileExistsError(f"--out {out}: a non-empty folder that is not a conflictkg build output; "
+                              "refusing to replace it (choose a new or empty folder)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for stale in out.parent.glob(f".{out.name}.building-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    tmp = out.parent / f".{out.name}.building-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()  # mode 0o777 & ~umask, like any folder the user makes
+    return tmp
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _replace_dir(new: Path, out: Path) -> None:
