@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .corpus import describe_skipped, read_corpus
+from .corpus import MAX_DOC_CHARS, describe_skipped, read_corpus
 from .records import Document, DocResult, Skipped
 
 EXIT_OK = 0
@@ -52,6 +52,7 @@ class BuildOptions:
     extractors: tuple[str, ...] = ("lexicon", "pattern")
     lexicon_files: tuple[str, ...] = ()
     workers: int = 0  # 0: all cores
+    max_doc_chars: int = MAX_DOC_CHARS  # longer documents are skipped and reported
     quiet: bool = False
     progress_every: float = 1.0
     overrides: str | None = None  # analyst overrides file (resolvers/overrides.py)
@@ -117,6 +118,7 @@ def _init_worker(extractors, lexicon_files, in_child: bool = True):
         # Ctrl-C reaches the whole process group; the parent alone handles it and
         # stops the pool, so workers must not die half-way through a task on their own.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's SIGTERM-as-Ctrl-C
     from conflictkg.extractors import ExtractionPipeline
 
     _PIPELINE = ExtractionPipeline(extractors, lexicon_files)
@@ -262,7 +264,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         with open(tmp / "documents.jsonl", "w", encoding="utf-8") as docs_fh, open(
             tmp / "skipped.jsonl", "w", encoding="utf-8"
         ) as skip_fh, open(tmp / WORK_FILE, "w", encoding="utf-8") as work_fh:
-            for item in _extracted(read_corpus(inputs), opts):
+            for item in _extracted(read_corpus(inputs, opts.max_doc_chars), opts):
                 if isinstance(item, Skipped):
                     report.skipped += 1
                     _dump(skip_fh, item.to_json())

@@ -8,13 +8,23 @@ Example:
   conflictkg build examples/corpus --out out/example
   conflictkg build news.jsonl --out out/news --lexicon my_lexicon.tsv --quiet
 
+Bad inputs (undecodable or binary files, malformed JSONL/CSV rows, rows without text,
+duplicate ids, oversized documents, unreadable paths) are skipped, one line each on
+stderr naming file and line, all of them in skipped.jsonl; the rest goes through.
+Ctrl-C or `kill` leaves the previous --out folder as it was.
+
 Exit codes: 0 every input was processed; 3 some inputs were skipped (listed in
-skipped.jsonl); 4 no document could be processed; 1 an error stopped the build.
+skipped.jsonl); 4 no document could be processed; 1 an error stopped the build;
+130 interrupted.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+
+from conflictkg.corpus import MAX_DOC_CHARS
 
 HELP = "build the graph of a corpus into an output folder"
 
@@ -31,6 +41,8 @@ def add_arguments(p) -> None:
     p.add_argument("--previous", metavar="DIR",
                    help="earlier build folder: resolve the new documents against its names (same ids as one full build)")
     p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--max-chars", type=int, default=MAX_DOC_CHARS, metavar="N",
+                   help=f"skip (and report) documents longer than N characters (default: {MAX_DOC_CHARS:,})")
     p.add_argument("--quiet", action="store_true", help="no progress or summary output")
     p.add_argument("--neo4j", action="store_true",
                    help="then load the folder into Neo4j, as `conflictkg load DIR` (connection options below)")
@@ -42,6 +54,10 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     from conflictkg.build import BuildOptions, build
 
+    if args.workers < 0:
+        raise ValueError(f"--workers {args.workers}: expected 0 (all cores) or more")
+    if args.max_chars < 1:
+        raise ValueError(f"--max-chars {args.max_chars}: expected a positive number")
     for f in args.lexicon:
         if not os.path.isfile(f):
             raise FileNotFoundError(f"lexicon file not found: {f}")
@@ -53,6 +69,7 @@ def run(args) -> int:
         extractors=tuple(args.extractors or ("lexicon", "pattern")),
         lexicon_files=tuple(args.lexicon),
         workers=args.workers,
+        max_doc_chars=args.max_chars,
         quiet=args.quiet,
         overrides=args.overrides,
         previous=args.previous,
@@ -62,7 +79,8 @@ def run(args) -> int:
         from conflictkg.commands._neo4j import connection_settings
 
         settings = connection_settings(args)
-    report = build(args.inputs, args.out, opts)
+    with _sigterm_as_interrupt():  # `kill` cleans up like Ctrl-C: the previous output stays
+        report = build(args.inputs, args.out, opts)
     if not args.quiet:
         print(summary(report))
     if args.neo4j and report.documents:
@@ -70,6 +88,22 @@ def run(args) -> int:
 
         load_with(args, args.out, quiet=args.quiet, settings=settings)
     return report.exit_code
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        old = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def summary(report) -> str:
