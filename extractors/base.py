@@ -108,6 +108,17 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
     named inside a group's name, ``المجلس العسكري لمدينة مصراتة``): the gold
     convention counts both. Partial overlaps are dropped.
     """
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:  # mentions never cross sentences: resolve each sentence alone
+        by_sentence.setdefault(m.sentence, []).append(m)
+    kept: list[Mention] = []
+    for group in by_sentence.values():
+        kept.extend(_resolve_sentence(group))
+    kept.sort(key=lambda m: (m.start, -m.end))
+    return kept
+
+
+def _resolve_sentence(mentions: list[Mention]) -> list[Mention]:
     ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), _EXTRACTOR_RANK.get(m.extractor, 9), m.start))
     kept: list[Mention] = []
     for m in ordered:
@@ -121,5 +132,4 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
                 break
         if ok:
             kept.append(m)
-    kept.sort(key=lambda m: (m.start, -m.end))
     return kept

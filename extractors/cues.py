@@ -127,7 +127,7 @@ AMBIGUOUS_FIRST_NAMES = _words("أمين عادل صالح سالم جمال ك�
 # Name-internal particles that join the next word: عبد الله، أبو بكر، بن علي.
 NAME_JOINERS = _words("عبد أبو أبي ابو بو بن ابن بنت آل")
 # Second word of a two-word tribe or place name (أولاد سليمان، أم الأرانب).
-TRIBE_PREFIXES = _words("أولاد اولاد بني بنو آل أبناء قبيلة")
+TRIBE_PREFIXES = _words("أولاد اولاد بني بنو آل أبناء")
 PLACE_PREFIXES = _words("أم ام بئر بير بني سيدي عين رأس راس أبو ابو بن بو قصر زاوية وادي تل")
 # Adjectives that end facility names (قاعدة الجفرة الجوية).
 FACILITY_ADJECTIVES = _words("الجوية الجوي البحرية البحري الدولي الدولية النفطي النفطية العسكري العسكرية الرئيسي الرئيسية")

@@ -20,6 +20,8 @@ a trigger followed by a known name of another type is not reinterpreted.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from conflictkg.records import Mention
 
 from .base import Analysis, register
@@ -70,7 +72,23 @@ ORDINALS = _words(
     "الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة"
 )
 RANK_WORDS = frozenset(w for r in RANKS | PERSON_TITLES for w in r.split())
+_TRIGGER_FIRSTS: frozenset[str] = frozenset()  # set below, once the trigger sets exist
 MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 2, "TRIBE": 2, "ARMED_GROUP": 5}
+
+
+def _trigger_firsts() -> frozenset[str]:
+    phrases = (RANKS | PERSON_TITLES | PERSON_TITLES_EXTRA | QUOTE_TRIGGERS | GROUP_HEADS | TRIBE_WORDS
+               | PLACE_TRIGGERS | PLACE_HEADS | ROLE_AFTER_NAME)
+    return frozenset(p.split()[0] for p in phrases)
+
+
+@lru_cache(maxsize=200_000)
+def _may_trigger(forms: tuple) -> bool:
+    """Whether any reading of a token starts a trigger phrase (cached per token form)."""
+    return any(f in _TRIGGER_FIRSTS for f, _ in forms)
+
+
+_TRIGGER_FIRSTS = _trigger_firsts()
 
 
 def _forms(tok: Token) -> set[str]:
@@ -179,8 +197,8 @@ def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: 
         first_name = k == j and t.norm in FIRST_NAMES  # علي (also the normalised على)
         if not first_name and (_is_stop(t) or t.norm in NATIONALITIES or t.norm in GENERIC_NAME_WORDS or t.norm in RANK_WORDS):
             break
-        if k > j and _conj(t):
-            break
+        if k > j and (_conj(t) or t.norm.startswith(("بال", "لل", "وال", "فال", "كال"))):
+            break  # a new phrase: وعدد، بالشيخ، للجيش
         if k == j and _definite(t.norm) and t.norm not in FIRST_NAMES:
             if not (definite_ok and t.norm.endswith("ي") and t.norm not in TITLE_MODIFIERS):
                 break
@@ -226,6 +244,8 @@ class PatternExtractor:
             known = analysis.prior_at(si, i)
             if i >= name_until and out and out[-1].sentence == si and out[-1].type in ("COMMANDER", "PERSON"):
                 name_until = max(name_until, _token_end(tokens, out[-1].end))
+            if not _may_trigger(tok.forms) and not _starts_name(tok):
+                continue  # most words: one cached set lookup
             # --- ranks → COMMANDER (or the brigade sense of لواء)
             rl = _phrase_at(tokens, i, RANKS)
             if rl and not (known and known.type != "COMMANDER" and known.start <= tok.start + 2):
@@ -347,8 +367,8 @@ class PatternExtractor:
                         continue
                     if stem not in PURPOSE_WORDS and not (len(t.forms) > 2 and t.forms[2][0] in PURPOSE_WORDS):
                         break
-            if _generic(t.norm) and k > j:
-                break
+            if not _definite(t.norm) and t.text.endswith("ت") and len(t.norm) >= 5:
+                break  # a past-tense verb (استعادت، انسحبت)
             k += 1
         if k == j or all(_generic(t.norm) for t in tokens[j:k]):
             return
@@ -365,7 +385,7 @@ class PatternExtractor:
                 break
             cut = 1 if not first and t.norm[0] == "و" and len(t.forms) > 1 else 0
             form = t.forms[1][0] if cut else t.norm
-            if form in STOP or form in GENERIC_NAME_WORDS or form in PLACE_CLASSIFIERS or len(form) < 3:
+            if form in STOP or form in GENERIC_NAME_WORDS or form in PLACE_CLASSIFIERS or form in TRIBE_WORDS or len(form) < 3:
                 break
             if not first and not cut and not analysis.document.text[tokens[j - 1].end : t.start].strip() in ("،", ","):
                 break
@@ -430,9 +450,14 @@ def _proclitic_len(tok: Token, phrases: frozenset[str]) -> int:
 
 
 def _next_prior(analysis: Analysis, si: int, j: int, n: int) -> int:
-    """Index of the first token after ``j`` where an earlier mention starts (else ``n``)."""
+    """Index of the first token after ``j`` where an earlier mention starts (else ``n``).
+
+    A known person name does not stop a person name: a first name before a known bare
+    surname is another member of the family (عبدالسلام الزادمة, not حسن الزادمة).
+    """
     for k in range(j + 1, min(n, j + 6)):
-        if analysis.prior_at(si, k) is not None:
+        m = analysis.prior_at(si, k)
+        if m is not None and m.type not in ("COMMANDER", "PERSON"):
             return k
     return n
 

@@ -149,7 +149,8 @@ def _surnames(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -
             names.setdefault(last, (m.type, m.canonical or m.text))
     if not names:
         return []
-    taken = [(m.sentence, m.start, m.end) for m in mentions]
+    # a surname inside a group's name is still a mention of the person (قوات حفتر)
+    taken = [(m.sentence, m.start, m.end) for m in mentions if m.type in PEOPLE or m.type in ("PLACE", "COUNTRY", "TRIBE")]
     covered = {}
     for si, s, e in taken:
         covered.setdefault(si, []).append((s, e))
@@ -176,7 +177,9 @@ SPOKES_CUES = _norm_set("باسم، الرسمي باسم، العسكري با�
 
 def _spokespeople(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
     """``المتحدث باسم <group> <name>``: the name after the group is its spokesperson."""
-    taken = {(m.sentence, m.start) for m in mentions}
+    taken: dict[tuple[int, int], list[Mention]] = {}
+    for m in mentions:
+        taken.setdefault((m.sentence, m.start), []).append(m)
     found = []
     for m in mentions:
         if m.type not in ("ARMED_GROUP", "ORGANIZATION"):
@@ -189,8 +192,8 @@ def _spokespeople(analysis: Analysis, index: _TokenIndex, mentions: list[Mention
         if j >= len(toks):
             continue
         if (m.sentence, toks[j].start) in taken:
-            for x in mentions:  # a name found without its role: now typed by it
-                if x.sentence == m.sentence and x.start == toks[j].start and x.type == "PERSON" and x.extractor != "lexicon":
+            for x in taken[(m.sentence, toks[j].start)]:  # a name found without its role: now typed by it
+                if x.type == "PERSON" and x.extractor != "lexicon":
                     x.type = "COMMANDER" if m.type == "ARMED_GROUP" else "PERSON"
             continue
         gap = analysis.document.text[m.end : toks[j].start]
@@ -226,6 +229,10 @@ def _role_after(analysis: Analysis, index: _TokenIndex, mentions: list[Mention])
     from .patterns import ROLE_AFTER_NAME, _phrase_at
 
     starts = {(m.sentence, index.at(m.sentence, m.start)) for m in mentions}
+    aliases: dict[str, list[Mention]] = {}
+    for x in mentions:
+        if "alias_of" in x.attrs:
+            aliases.setdefault(x.attrs["alias_of"], []).append(x)
     for m in mentions:
         if m.type != "PERSON" or m.extractor == "lexicon":
             continue
@@ -237,10 +244,10 @@ def _role_after(analysis: Analysis, index: _TokenIndex, mentions: list[Mention])
                 m.type = "COMMANDER"
                 break
             if (m.sentence, k) in starts and toks[k].start >= m.end:
-                if not any(x.attrs.get("alias_of") == m.text and x.start == toks[k].start for x in mentions):
+                if not any(x.start == toks[k].start for x in aliases.get(m.text, ())):
                     break
             if toks[k].norm not in ("وهو", "هو", "الذي") and toks[k].norm not in ALIAS_CUES and toks[k].norm != "ب" \
-                    and not any(x.attrs.get("alias_of") == m.text and x.start <= toks[k].start < x.end for x in mentions):
+                    and not any(x.start <= toks[k].start < x.end for x in aliases.get(m.text, ())):
                 break
             k += 1
             skipped += 1

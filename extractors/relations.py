@@ -23,6 +23,9 @@ between them is skipped. Evidence is the sentence text.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
 from conflictkg.records import Mention, Relation
 
 from .base import Analysis
@@ -93,6 +96,35 @@ def gap_forms(between: str, glued: str) -> list[frozenset[str]]:
     return words
 
 
+MAX_GAP = 7  # no rule reads a pair more than this many words apart
+
+
+def token_gap(tokens, a_end: int, b_tok: int, b_start: int) -> list[frozenset[str]]:
+    """``gap_forms`` of the tokens between two mentions, from the analysed tokens.
+
+    ``b_tok`` is the token where the second mention starts; a proclitic of that token
+    before the mention (``لـ[قوات]``) is a word of its own.
+    """
+    words: list[frozenset[str]] = []
+    for t in tokens[a_end:b_tok]:
+        classifier = next((cut for form, cut in t.forms if form in PLACE_CLASSIFIERS), None)
+        if classifier is not None:
+            if classifier:
+                words.append(frozenset({t.norm[classifier - 1]}))
+            continue
+        words.append(_FORMSETS(t.forms))
+    if 0 <= b_tok < len(tokens) and tokens[b_tok].start < b_start:
+        t = tokens[b_tok]
+        cut = b_start - t.start
+        words.append(frozenset({t.norm[:cut][-1:]}) if cut <= len(t.norm) else frozenset())
+    return words
+
+
+@lru_cache(maxsize=100_000)
+def _FORMSETS(forms) -> frozenset[str]:
+    return frozenset(f for f, _ in forms)
+
+
 def _seq_at(words: list[frozenset[str]], pos: int, cue: tuple[str, ...]) -> bool:
     if pos + len(cue) > len(words):
         return False
@@ -129,9 +161,12 @@ class CueRelationExtractor:
         for si, idxs in by_sentence.items():
             sent = analysis.sentences[si]
             evidence = text[sent.start : sent.end]
+            tokens = analysis.tokens[si]
+            starts = [t.start for t in tokens]
             idxs.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
+                a_end = bisect_left(starts, ma.end)  # first token after the mention
                 for b_pos in range(a_pos + 1, len(idxs)):
                     b = idxs[b_pos]
                     mb = mentions[b]
@@ -140,8 +175,11 @@ class CueRelationExtractor:
                         if ma.type == "ARMED_GROUP" and mb.type in PEOPLE and mb.end == ma.end:
                             add("LEADS", b, a, si, evidence)
                         continue
+                    b_tok = bisect_right(starts, mb.start) - 1
+                    if b_tok - a_end > MAX_GAP:
+                        break  # every later mention is further away
                     between_ids = idxs[a_pos + 1 : b_pos]
-                    rel = self._pair(text, mentions, ma, mb, between_ids)
+                    rel = self._pair(text, tokens, a_end, b_tok, mentions, ma, mb, between_ids)
                     if rel:
                         head, tail = (a, b) if rel[1] else (b, a)
                         add(rel[0], head, tail, si, evidence)
@@ -150,13 +188,9 @@ class CueRelationExtractor:
                     self._role_before(analysis, mentions, idxs, a_pos, add, si, evidence)
         return out
 
-    def _pair(self, text: str, mentions: list[Mention], ma: Mention, mb: Mention, between_ids):
+    def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids):
         """(relation type, head is first) for two mentions in order, else None."""
-        glued = ""
-        if mb.start > ma.end and not text[mb.start - 1].isspace() and not text[mb.start - 1] in "\"'«“(":
-            glued = text[mb.start - 1] if text[mb.start - 1].isalpha() else ""
-        between = text[ma.end : mb.start - len(glued)]
-        words = gap_forms(between, glued)
+        words = token_gap(tokens, a_end, b_tok, mb.start)
         kinds_between = {mentions[i].type for i in between_ids if mentions[i].start >= ma.end}
         if ma.type in GROUPS and mb.type in PEOPLE and not kinds_between & PEOPLE and _cue_in(words, LED_BY, "start", 3):
             return ("LEADS", False)

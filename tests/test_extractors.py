@@ -1,0 +1,204 @@
+"""Mention extractors: lexicon, patterns, overlap resolution, document passes, bad input.
+
+The Arabic examples are written for these tests (tests/arabic_articles.py and inline).
+"""
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from arabic_articles import ARTICLES
+from conflictkg.extractors.base import Analysis, resolve_overlaps
+from conflictkg.extractors.lexicon import Lexicon, LexiconEntry
+from conflictkg.extractors.lexicon_extractor import LexiconExtractor
+from conflictkg.extractors.patterns import PatternExtractor
+from conflictkg.extractors.pipeline import ExtractionPipeline
+from conflictkg.records import Document, Mention
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return ExtractionPipeline()
+
+
+def found(pipe, text):
+    return {(m.text, m.type) for m in pipe(Document("t", text)).mentions}
+
+
+def assert_valid(doc: Document, mentions):
+    for m in mentions:
+        assert 0 <= m.start < m.end <= len(doc.text)
+        assert m.text == doc.text[m.start : m.end]
+        assert m.text.strip() == m.text and m.text
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=[a["id"] for a in ARTICLES])
+def test_own_articles_mentions_and_relations(pipe, article):
+    result = pipe(Document(article["id"], article["text"]))
+    got = {(m.text, m.type) for m in result.mentions}
+    assert got == article["mentions"]
+    rels = {(r.type, result.mentions[r.head].text, result.mentions[r.tail].text) for r in result.relations}
+    assert rels == article["relations"]
+
+
+def test_proclitics_are_not_part_of_the_span(pipe):
+    got = found(pipe, "وصلت التعزيزات إلى وبنغازي ثم لمصراتة وبالجفرة.")
+    assert {("بنغازي", "PLACE"), ("مصراتة", "PLACE"), ("الجفرة", "PLACE")} <= got
+
+
+def test_classifier_nouns_are_dropped_facility_heads_kept(pipe):
+    got = found(pipe, "قصفت الطائرات مدينة بني وليد ثم قاعدة تمنهنت الجوية وسجن الكويفية.")
+    assert ("بني وليد", "PLACE") in got
+    assert ("قاعدة تمنهنت الجوية", "PLACE") in got
+    assert ("سجن الكويفية", "PLACE") in got
+    assert not any(t.startswith("مدينة") for t, _ in got)
+
+
+def test_rank_gives_commander_title_gives_person(pipe):
+    got = found(pipe, "التقى العميد مفتاح القويري بالشيخ علي الزوي في بلدة سلوق.")
+    assert ("مفتاح القويري", "COMMANDER") in got
+    assert ("علي الزوي", "PERSON") in got
+
+
+def test_rank_modifiers_and_nationality_adjectives_are_skipped(pipe):
+    got = found(pipe, "وقال اللواء الركن فرج الصوصاع إن الرئيس التونسي قيس سعيد اتصل به.")
+    assert ("فرج الصوصاع", "COMMANDER") in got
+    assert ("قيس سعيد", "PERSON") in got
+
+
+def test_coordinated_tribe_list_gives_one_mention_per_tribe(pipe):
+    got = found(pipe, "وتسكن الوادي قبائل المقارحة والحساونة والزوية، وقبيلة الفرجان.")
+    tribes = {t for t, ty in got if ty == "TRIBE"}
+    assert tribes == {"المقارحة", "الحساونة", "الزوية", "الفرجان"}
+
+
+def test_tribe_trigger_before_a_known_place_is_not_a_tribe(pipe):
+    got = found(pipe, "أعلنت قبائل فزان دعمها للجيش.")
+    assert ("فزان", "PLACE") in got
+    assert not any(ty == "TRIBE" for _, ty in got)
+
+
+def test_group_names_keep_their_trigger_and_stop_at_boundaries(pipe):
+    got = found(pipe, "أعلنت كتيبة شهداء بدر المسلحة أن سرية الصمود 21 انسحبت من المنطقة.")
+    assert ("كتيبة شهداء بدر", "ARMED_GROUP") in got
+    assert ("سرية الصمود 21", "ARMED_GROUP") in got
+
+
+def test_quoted_name_after_trigger(pipe):
+    got = found(pipe, 'وأكدت ميليشيا "أسود الصحراء" أن معسكر "الشهيد فرحات سابقا" سقط.')
+    assert ("أسود الصحراء", "ARMED_GROUP") in got
+    assert ("الشهيد فرحات", "PLACE") in got
+
+
+def test_generic_group_phrases_are_not_names(pipe):
+    got = found(pipe, "وصلت قوات عسكرية كبيرة وقوات الأمن إلى المكان، وأعاد التنظيم تنظيم صفوفه.")
+    assert not any(ty == "ARMED_GROUP" for _, ty in got)
+
+
+def test_kunya_attaches_to_the_person(pipe):
+    result = pipe(Document("k", 'وكان يوسف الغرابلي الملقب بـ "أبو أنس" هو قائد كتيبة الفاروق.'))
+    by_text = {m.text: m for m in result.mentions}
+    assert by_text["أبو أنس"].type == by_text["يوسف الغرابلي"].type == "COMMANDER"
+    assert by_text["أبو أنس"].canonical == by_text["يوسف الغرابلي"].canonical
+
+
+def test_surname_and_possessive_group_after_full_name(pipe):
+    result = pipe(Document("s", "قال العقيد ميلود الزوي إن الهجوم فشل.\nوأكد الزوي أن قوات الزوي تقدمت."))
+    texts = [(m.text, m.type) for m in result.mentions]
+    assert texts.count(("الزوي", "COMMANDER")) == 2
+    assert ("قوات الزوي", "ARMED_GROUP") in texts
+
+
+def test_lexicon_beats_pattern_on_type_for_the_same_span():
+    doc = Document("o", "x")
+    lex = Mention("o", 0, 0, 5, "مصراتة", "PLACE", "lexicon")
+    pat = Mention("o", 0, 0, 5, "مصراتة", "TRIBE", "pattern")
+    assert [m.type for m in resolve_overlaps([pat, lex])] == ["PLACE"]
+    # longest wins; a nested mention of another type survives, of the same type not
+    outer = Mention("o", 0, 0, 20, "x" * 20, "ARMED_GROUP", "pattern")
+    inner_place = Mention("o", 0, 10, 15, "x" * 5, "PLACE", "lexicon")
+    inner_group = Mention("o", 0, 2, 8, "x" * 6, "ARMED_GROUP", "lexicon")
+    kept = resolve_overlaps([inner_group, inner_place, outer])
+    assert [(m.start, m.type) for m in kept] == [(0, "ARMED_GROUP"), (10, "PLACE")]
+    assert doc.text == "x"
+
+
+def test_ambiguous_lexicon_names_need_a_cue():
+    lex = Lexicon([LexiconEntry("PLACE", "هون", [], attrs={"ambiguous": "1"}),
+                   LexiconEntry("PLACE", "ودان", [])])
+    ext = LexiconExtractor(lexicon=lex)
+
+    def texts(s):
+        return [m.text for m in ext(Analysis.of(Document("a", s)))]
+
+    assert texts("قال هون كلاما") == []
+    assert texts("دخلت القوات إلى هون") == ["هون"]
+    assert texts("سيطر الجيش على ودان وهون.") == ["ودان", "هون"]
+
+
+def test_user_lexicon_file_is_used(tmp_path):
+    f = tmp_path / "mine.tsv"
+    f.write_text("ARMED_GROUP\tجبهة الخلاص الوطني\tالخلاص\tNational Salvation Front\tkind=rebel\n", encoding="utf-8")
+    pipe = ExtractionPipeline(lexicon_files=[str(f)])
+    result = pipe(Document("u", "أعلنت جبهة الخلاص الوطني مسؤوليتها."))
+    assert [(m.text, m.canonical) for m in result.mentions] == [("جبهة الخلاص الوطني", "جبهة الخلاص الوطني")]
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "   \n\t  ",
+    "GNA forces entered Sirte on Monday, officials said.",
+    "<p>أعلنت <b>كتيبة</b> &nbsp; شهداء الزاوية</p><br/> وصول قوات إلى مدينة <i>سرت</i>",
+    "قال العقيد " + "سالم " * 3000,
+    "مدينة" * 5000,
+    "قبائل " + "و".join(["الأحامد"] * 2000),
+    "\u200f\u200e\ufeffكتيبة\u0640\u0640 ١٢٣ «»“”",
+])
+def test_bad_input_goes_through(pipe, text):
+    doc = Document("bad", text)
+    result = pipe(doc)
+    assert_valid(doc, result.mentions)
+    for r in result.relations:
+        assert 0 <= r.head < len(result.mentions) and 0 <= r.tail < len(result.mentions)
+
+
+def test_ten_megabyte_document_is_fast_enough(pipe):
+    # a scraped page gone wrong: mostly markup and one endless line, some Arabic news in it
+    arabic = "أعلن العقيد سالم الورفلي أن كتيبة شهداء غدامس دخلت مدينة سرت، وقبائل الطوارق والصيعان ترحب. "
+    unit = arabic + '<div class="x">' + "&nbsp;lorem ipsum " * 50 + "</div>"
+    text = unit * (10_000_000 // len(unit))
+    t0 = time.perf_counter()
+    result = pipe(Document("big", text))
+    assert time.perf_counter() - t0 < 60
+    assert len(result.mentions) >= 6 * (10_000_000 // len(unit))
+    m = result.mentions[-1]
+    assert text[m.start : m.end] == m.text
+
+
+ARABIC_WORDS = ["قوات", "كتيبة", "العقيد", "مدينة", "قبائل", "و", "في", "سرت", "الشيخ", "محمد", "الزوي",
+                "\"", "،", ".", "\n", "أبو", "المكنى", "بـ", "قائد", "المتحدث", "باسم", "ال", "ة", "ـ", "123", "x"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(
+    st.lists(st.sampled_from(ARABIC_WORDS), max_size=60).map(" ".join),
+    st.lists(st.sampled_from(ARABIC_WORDS), max_size=60).map("".join),
+    st.text(max_size=200),
+))
+def test_random_text_never_breaks_extractors(text):
+    doc = Document("h", text)
+    pipe = _shared_pipe()
+    result = pipe(doc)
+    assert_valid(doc, result.mentions)
+    analysis = Analysis.of(doc)
+    assert_valid(doc, PatternExtractor()(analysis))
+
+
+_PIPE = []
+
+
+def _shared_pipe():
+    if not _PIPE:
+        _PIPE.append(ExtractionPipeline())
+    return _PIPE[0]

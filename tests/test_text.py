@@ -1,0 +1,67 @@
+"""The Arabic text layer: normalisation, proclitics, tokens and sentences with offsets."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conflictkg.extractors.text import clitic_forms, normalize, normalize_phrase, split_sentences, tokenize
+
+ARABIC_LIKE = st.text(
+    alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئـًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩0123456789 .،؛؟!\n\"«»()-")),
+    max_size=300,
+)
+
+
+def test_normalize_folds_spelling_variants():
+    assert normalize("مُصْرَاتَة") == normalize("مصراته")
+    assert normalize("الليبى") == normalize("الليبي")
+    assert normalize("إبراهيم") == normalize("ابراهيم") == normalize("أبراهيم")
+    assert normalize("الـجـيـش") == "الجيش"
+    assert normalize("٢٠١٩") == "2019"
+
+
+def test_clitic_forms_detach_one_letter_proclitics():
+    assert ("بنغازي", 1) in clitic_forms(normalize("وبنغازى"))
+    assert ("ميليشيا", 1) in clitic_forms(normalize("لميليشيا"))
+    # لل fused with the article: the article is restored
+    assert ("القياده", 1) in clitic_forms(normalize("للقيادة"))
+    assert ("الجفره", 2) in clitic_forms(normalize("وبالجفرة"))
+    # short words are not stripped into nothing
+    assert clitic_forms("بل") == (("بل", 0),)
+
+
+def test_tokens_point_into_the_original_text():
+    text = "وأكد العقيدُ أحمد، في مدينة سرت ٢٠١٩."
+    for tok in tokenize(text):
+        assert text[tok.start : tok.end] == tok.text
+    assert [t.text for t in tokenize(text)][:3] == ["وأكد", "العقيدُ", "أحمد"]
+    seps = {t.text: t.break_before for t in tokenize(text)}
+    assert seps["في"] is True and seps["أحمد"] is False
+
+
+def test_sentences_split_on_arabic_punctuation_and_newlines_not_commas():
+    text = "قال المتحدث، العقيد سالم، إن الهجوم فشل. هل انتهى؟ نعم؛ انتهى\nسطر آخر"
+    parts = [text[s.start : s.end] for s in split_sentences(text)]
+    assert parts == ["قال المتحدث، العقيد سالم، إن الهجوم فشل.", "هل انتهى؟", "نعم؛", "انتهى", "سطر آخر"]
+    money = "بلغ 3.5 مليون دينار"
+    assert [money[s.start : s.end] for s in split_sentences(money)] == [money]
+
+
+def test_empty_and_non_arabic_input():
+    assert tokenize("") == []
+    assert split_sentences("") == []
+    assert split_sentences("   \n\n ") == []
+    assert [t.text for t in tokenize("GNA forces <b>entered</b> سرت")][-1] == "سرت"
+    assert normalize_phrase("  قوات   الوفاق ") == "قوات الوفاق"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(ARABIC_LIKE, st.text(max_size=200)))
+def test_random_text_offsets_always_valid(text):
+    for s in split_sentences(text):
+        assert 0 <= s.start < s.end <= len(text)
+        assert text[s.start : s.end].strip() == text[s.start : s.end]
+        for tok in tokenize(text, s.start, s.end):
+            assert s.start <= tok.start < tok.end <= s.end
+            assert text[tok.start : tok.end] == tok.text
+            assert tok.text.strip()
+            assert tok.forms[0][0] == tok.norm
+    normalize(text)  # never raises
