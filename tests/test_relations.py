@@ -1,0 +1,67 @@
+"""Cue-based relations between the mentions of one sentence (own Arabic examples)."""
+import pytest
+
+from conflictkg.extractors.pipeline import ExtractionPipeline
+from conflictkg.records import Document
+
+
+@pytest.fixture(scope="module")
+def pipe():
+    return ExtractionPipeline()
+
+
+def rels(pipe, text):
+    r = pipe(Document("r", text))
+    return {(x.type, r.mentions[x.head].text, r.mentions[x.tail].text) for x in r.relations}
+
+
+def test_evidence_is_the_sentence(pipe):
+    text = "قال الشيخ علي الزوي إن الأمر انتهى.\nوأكد عمران الفيتوري قائد كتيبة صقور الجنوب أن قواته جاهزة."
+    r = pipe(Document("e", text))
+    (leads,) = [x for x in r.relations if x.type == "LEADS"]
+    assert leads.evidence == text.split("\n")[1]
+    assert leads.sentence == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وأكد عمران الفيتوري قائد كتيبة صقور الجنوب أن قواته جاهزة.", ("LEADS", "عمران الفيتوري", "كتيبة صقور الجنوب")),
+    ("وصلت كتيبة صقور الجنوب بقيادة العقيد عمران الفيتوري إلى المدينة.", ("LEADS", "عمران الفيتوري", "كتيبة صقور الجنوب")),
+    ("قال العقيد سالم الورفلي، الناطق باسم كتيبة شهداء غدامس، إن الهجوم فشل.", ("SPOKESPERSON_OF", "سالم الورفلي", "كتيبة شهداء غدامس")),
+    ("وقال المتحدث باسم كتيبة شهداء غدامس سالم الورفلي إن الهجوم فشل.", ("SPOKESPERSON_OF", "سالم الورفلي", "كتيبة شهداء غدامس")),
+    ("انسحبت كتيبة صقور الجنوب التابعة للجيش الوطني الليبي من المنطقة.", ("AFFILIATED_WITH", "كتيبة صقور الجنوب", "لجيش الوطني الليبي")),  # للجيش: span after ل
+    ("وصلت كتيبة صقور الجنوب المتمركزة في مدينة أوباري إلى الحدود.", ("BASED_IN", "كتيبة صقور الجنوب", "أوباري")),
+    ("أعلن آمر غرفة عمليات الكفرة العميد فرج الزوي أن الوضع هادئ.", ("LEADS", "فرج الزوي", "غرفة عمليات الكفرة")),
+    ("تقع بلدة تراغن جنوب سبها.", ("LOCATED_IN", "تراغن", "سبها")),
+    ("وأعلنت كتيبة شهداء غدامس أنها استهدفت ميليشيا \"فرسان الحدود\" قرب الحدود.", ("FIGHTS", "كتيبة شهداء غدامس", "فرسان الحدود")),
+    ("وتقاتل خلايا داعش في جبل الهروج منذ أشهر.", ("BASED_IN", "داعش", "جبل الهروج")),
+])
+def test_cue_patterns(pipe, text, expected):
+    assert expected in rels(pipe, text)
+
+
+def test_possessive_group_is_led_by_the_person(pipe):
+    assert ("LEADS", "حفتر", "قوات حفتر") in rels(pipe, "تقدمت قوات حفتر نحو المدينة.")
+
+
+@pytest.mark.parametrize("text", [
+    # a role that belongs to another name: no LEADS to the person after it
+    "وأكد قائد الأفريكوم وأمين عام حلف الناتو للسراج دعمهما.",
+    # a bare "في" between a group and a place is an event location, not a base
+    "قتل الجيش الوطني الليبي عشرة مسلحين في سبها.",
+    # too far apart, with other names between
+    "هاجمت كتيبة صقور الجنوب أمس بعد أن أعلن العقيد سالم الورفلي وقادة آخرون في اجتماع طويل موقفهم من ميليشيا \"فرسان الحدود\".",
+])
+def test_no_relation_without_a_stated_cue(pipe, text):
+    found = rels(pipe, text)
+    assert not {r for r in found if r[0] in ("LEADS", "BASED_IN", "FIGHTS")}, found
+
+
+def test_relation_indexes_point_to_mentions_of_the_right_types(pipe):
+    text = "قال العقيد سالم الورفلي، الناطق باسم كتيبة شهداء غدامس، إن الكتيبة المتمركزة في غدامس صدت الهجوم."
+    r = pipe(Document("t", text))
+    for x in r.relations:
+        head, tail = r.mentions[x.head], r.mentions[x.tail]
+        if x.type in ("LEADS", "SPOKESPERSON_OF"):
+            assert head.type in ("COMMANDER", "PERSON")
+        if x.type in ("BASED_IN", "LOCATED_IN"):
+            assert tail.type in ("PLACE", "COUNTRY")
