@@ -202,3 +202,75 @@ def _shared_pipe():
     if not _PIPE:
         _PIPE.append(ExtractionPipeline())
     return _PIPE[0]
+
+
+# --- the optional CAMeL Tools NER extractor, through its adapter ----------------------
+
+
+class StandInNerModel:
+    """A stand-in for the CAMeL Tools NER model (NOT the real model): labels words from a
+    fixed word → BIO-label table, with the same ``predict`` interface."""
+
+    def __init__(self, table):
+        self.table = table
+        self.calls = 0
+
+    def predict(self, sentences):
+        self.calls += 1
+        return [[self.table.get(w, "O") for w in words] for words in sentences]
+
+
+def test_camel_ner_adapter_types_spans_by_context_and_lexicon():
+    from conflictkg.extractors.camel_ner import CamelNerExtractor
+
+    model = StandInNerModel({
+        "العقيد": "O", "نوري": "B-PERS", "الشريف": "I-PERS",
+        "وبنغازي": "B-LOC", "كتيبة": "B-ORG", "النصر": "I-ORG", "الأولى": "I-ORG",
+        "واحة": "O", "تازربو": "B-LOC", "رويترز": "B-MISC",
+    })
+    ext = CamelNerExtractor(model=model)
+    doc = Document("c", "قال العقيد نوري الشريف إن كتيبة النصر الأولى دخلت وبنغازي وواحة تازربو بحسب رويترز.")
+    got = [(m.text, m.type, m.extractor) for m in ext(Analysis.of(doc))]
+    assert ("نوري الشريف", "COMMANDER", "camel-ner") in got
+    assert ("كتيبة النصر الأولى", "ARMED_GROUP", "camel-ner") in got
+    assert ("بنغازي", "PLACE", "camel-ner") in got  # proclitic و dropped: the rest is a known name
+    assert ("تازربو", "PLACE", "camel-ner") in got
+    assert not any(t == "رويترز" for t, _, _ in got)  # MISC is not an entity type here
+    assert_valid(doc, ext(Analysis.of(doc)))
+
+
+def test_camel_ner_in_the_pipeline_adds_names_the_rules_miss(monkeypatch):
+    from conflictkg.extractors import camel_ner
+
+    model = StandInNerModel({"تيسير": "B-PERS", "الدباغ": "I-PERS"})
+    monkeypatch.setattr(camel_ner, "load_pretrained", lambda: model)
+    pipe = ExtractionPipeline(extractors=("lexicon", "pattern", "camel-ner"))
+    pipe.components[-1]._loader = lambda: model
+    result = pipe(Document("p", "وصل تيسير الدباغ إلى مدينة سبها."))
+    assert ("تيسير الدباغ", "PERSON") in {(m.text, m.type) for m in result.mentions}
+    assert model.calls == 1
+
+
+def test_camel_ner_missing_model_says_how_to_install():
+    from conflictkg.extractors.camel_ner import CamelNerExtractor, ModelUnavailable, load_pretrained
+
+    def missing():
+        try:
+            raise ImportError("No module named 'camel_tools.ner'")
+        except ImportError as exc:
+            raise ModelUnavailable("camel_data -i ner-arabert") from exc
+
+    ext = CamelNerExtractor(loader=missing)
+    with pytest.raises(ModelUnavailable, match="camel_data -i ner-arabert"):
+        ext(Analysis.of(Document("m", "نص قصير")))
+    assert callable(load_pretrained)
+
+
+def test_camel_ner_module_imports_no_model_code():
+    import subprocess
+    import sys
+
+    code = ("import sys, conflictkg.extractors.camel_ner; "
+            "print(any(m.startswith(('camel_tools.ner', 'camel_tools.data', 'torch')) for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

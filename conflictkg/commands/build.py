@@ -56,6 +56,11 @@ def run(args) -> int:
 
     if args.workers < 0:
         raise ValueError(f"--workers {args.workers}: expected 0 (all cores) or more")
+    if "camel-ner" in (args.extractors or ()):
+        # fail once, with the install hint, before any worker starts
+        from conflictkg.extractors.camel_ner import load_pretrained
+
+        load_pretrained()
     if args.max_chars < 1:
         raise ValueError(f"--max-chars {args.max_chars}: expected a positive number")
     for f in args.lexicon:
