@@ -71,6 +71,7 @@ ORDINALS = _words(
     "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر الحادي الثاني عشر الأولى الثانية "
     "الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة"
 )
+MARTYR_WORDS = _words("الشهيد شهيد الشهداء شهداء")
 RANK_WORDS = frozenset(w for r in RANKS | PERSON_TITLES for w in r.split())
 _TRIGGER_FIRSTS: frozenset[str] = frozenset()  # set below, once the trigger sets exist
 MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 2, "TRIBE": 2, "ARMED_GROUP": 5}
@@ -347,9 +348,10 @@ class PatternExtractor:
                 break
             if _is_stop(t) or t.norm in NATIONALITIES and k > j and tokens[k - 1].text[0].isdigit():
                 break
-            if k > j and (t.norm in FIRST_NAMES and t.norm not in AMBIGUOUS_FIRST_NAMES or t.norm in RANK_WORDS):
+            martyr = tokens[k - 1].norm in MARTYR_WORDS  # كتيبة الشهيد جمال بوزيد: the name is the group's
+            if k > j and not martyr and (t.norm in FIRST_NAMES and t.norm not in AMBIGUOUS_FIRST_NAMES or t.norm in RANK_WORDS):
                 break  # قوة الردع الخاصة أحمد ...: an apposed person
-            if k > j and _definite(tokens[k - 1].norm) and not _definite(t.norm) and not t.norm[0] in "لو":
+            if k > j and not martyr and _definite(tokens[k - 1].norm) and not _definite(t.norm) and not t.norm[0] in "لو":
                 break  # a definite name word is not followed by an indefinite one (… بنغازي ورغم)
             if k > j:
                 if analysis.prior_at(si, k) is not None and analysis.prior_at(si, k).type == "PLACE":
@@ -389,6 +391,8 @@ class PatternExtractor:
                 break
             if not first and not cut and not analysis.document.text[tokens[j - 1].end : t.start].strip() in ("،", ","):
                 break
+            if not first and not _definite(form) and form not in TRIBE_PREFIXES and analysis.prior_at(si, j) is None:
+                break  # والتبو وقعت: a verb after the list, not one more tribe
             known = analysis.prior_at(si, j)
             if known is not None and known.type != "TRIBE":
                 break  # قبائل فزان: a known place, not a tribe
