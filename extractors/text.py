@@ -141,6 +141,8 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         gap = text[prev_end:s]
         brk = bool(gap.strip()) or "\n" in gap
         norm = normalize(surface)
+        if not norm:
+            continue  # a lone tatweel or diacritic: nothing to match, and not a word boundary
         tokens.append(Token(s, e, surface, norm, clitic_forms(norm), brk))
         prev_end = e
     return tokens

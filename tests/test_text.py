@@ -65,3 +65,12 @@ def test_random_text_offsets_always_valid(text):
             assert tok.text.strip()
             assert tok.forms[0][0] == tok.norm
     normalize(text)  # never raises
+
+
+def test_tokens_never_have_an_empty_normal_form():
+    # a lone tatweel or diacritic is a "word" to the regex but nothing to match
+    from conflictkg.extractors.text import tokenize
+
+    toks = tokenize("سرت ـ وَ ً الجفرة")
+    assert [t.text for t in toks] == ["سرت", "وَ", "الجفرة"]
+    assert all(t.norm for t in toks)
