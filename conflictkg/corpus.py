@@ -42,8 +42,9 @@ from .records import Document, Skipped
 FIELDS = ("id", "text", "title", "date", "url", "source")
 CORPUS_SUFFIXES = (".txt", ".jsonl", ".csv")
 # Longer "articles" are nearly always scraping accidents (a whole site dump in one
-# record); extraction cost per document grows faster than its length, so they are
-# reported rather than allowed to stall a build.
+# record). Extraction holds a document's tokens in memory (~75 MB per million
+# characters), so a 50 MB dump would need gigabytes in one worker: such documents are
+# reported instead (``build --max-chars`` raises the limit).
 MAX_DOC_CHARS = 1_000_000
 SNIFF_BYTES = 64 * 1024
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
