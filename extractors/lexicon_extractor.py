@@ -46,6 +46,7 @@ class LexiconExtractor:
         for si, tokens in enumerate(analysis.tokens):
             n = len(tokens)
             covered_until = 0
+            tribe_list_end = -1
             for i in range(n):
                 best = self._longest(tokens, i)
                 if best is None:
@@ -54,13 +55,22 @@ class LexiconExtractor:
                 if i < covered_until and i + k > covered_until:
                     continue  # overlaps the end of a longer name: not a nested one
                 cues = _cue_before(tokens, i)
+                if i == tribe_list_end and i and (tokens[i].norm[0] == "و" or _comma_before(analysis, tokens, i)):
+                    cues.add("TRIBE")  # the next item of a tribe list (قبائل الزنتان والرجبان)
                 chosen = _choose(entries, idxs, cues)
                 if chosen is None:
                     if i >= covered_until:
                         pending.append((si, i, k, -negcut, idxs))
                     continue
                 confirmed.add(chosen)
-                self._emit(analysis, si, tokens, i, k, -negcut, chosen, out)
+                etype = entries[chosen].type
+                if etype == "PLACE" and entries[chosen].attrs.get("kind") in TRIBAL_PLACE_KINDS and (
+                    i == tribe_list_end or i and any(f in TRIBE_NOUNS for f, _ in tokens[i - 1].forms)
+                ):
+                    etype = "TRIBE"  # قبائل الحوامد: a village named after its tribe, here the tribe
+                if etype == "TRIBE":
+                    tribe_list_end = i + k
+                self._emit(analysis, si, tokens, i, k, -negcut, chosen, out, etype)
                 if entries[chosen].type in ("PLACE", "COUNTRY"):
                     emitted.setdefault(si, set()).update(range(i, i + k))
                 # names nested in this one (a place in a group's name, قوات حفتر) are
@@ -95,8 +105,9 @@ class LexiconExtractor:
                     best = [k, -cut, [idx]]
         return best
 
-    def _emit(self, analysis, si, tokens, i, k, cut, chosen, out) -> None:
+    def _emit(self, analysis, si, tokens, i, k, cut, chosen, out, etype: str | None = None) -> None:
         entry = self.lexicon.entries[chosen]
+        etype = etype or entry.type
         tok = tokens[i]
         start = tok.start + skip_letters(tok.text, cut)
         if entry.type == "PLACE" and k > 1 and tok.forms[0][0] in PLACE_CLASSIFIERS or (
@@ -104,11 +115,14 @@ class LexiconExtractor:
         ):
             start = tokens[i + 1].start  # إقليم فزان → فزان (classifiers are not part of a mention)
         out.append(
-            analysis.mention(si, start, tokens[i + k - 1].end, entry.type, self.name, canonical=entry.name,
+            analysis.mention(si, start, tokens[i + k - 1].end, etype, self.name, canonical=entry.name,
                              attrs={"lexicon": entry.source, **entry.attrs})
         )
 
 
+# Places that are often named after the tribe living there: after قبيلة/قبائل the tribe is meant.
+TRIBAL_PLACE_KINDS = frozenset({"village", "town", "oasis", "neighbourhood", "district"})
+TRIBE_NOUNS = frozenset(normalize_phrase(w) for w in "قبيلة قبائل عشيرة عشائر".split())  # not مشايخ الجفرة
 PREPOSITIONS = frozenset(normalize_phrase(w) for w in "في فى من إلى الى نحو قرب حول عبر داخل خارج بين غرب شرق شمال جنوب وسط ضواحي".split())
 
 
@@ -116,7 +130,11 @@ def _preposition_before(tokens: list[Token], i: int, cut: int) -> bool:
     """A place-like reading: a preposition before the name (في سرت، بسرت، إلى القاهرة)."""
     if cut and tokens[i].norm[0] in "بل" or cut >= 2:
         return True
-    return i > 0 and not tokens[i].break_before and tokens[i - 1].norm in PREPOSITIONS
+    # the preposition may carry a conjunction (وفي سرت)
+    if i == 0 or tokens[i].break_before:
+        return False
+    prev = tokens[i - 1].norm
+    return prev in PREPOSITIONS or prev[0] in "وف" and prev[1:] in PREPOSITIONS
 
 
 def _in_list(analysis: Analysis, tokens: list[Token], i: int, k: int, cut: int, places) -> bool:

@@ -54,8 +54,12 @@ CLOSE_QUOTES = "\"'»”’"
 # Triggers that start a group name and stay in its span.
 GROUP_HEADS = _norm_set(
     "كتيبة، الكتيبة، كتائب، سرية، سرايا، قوة، القوة، قوات، لواء، فيلق، درع، جيش، جماعة، تنظيم، تجمع، "
-    "غرفة عمليات، مجلس شورى، المجلس العسكري، مجلس عسكري، مجلس ثوار، المجلس العسكري ل"
+    "غرفة عمليات، مجلس شورى، المجلس العسكري، مجلس عسكري، مجلس ثوار، المجلس العسكري ل، المنطقة العسكرية"
 )
+# Unit kinds after a unit number (الكتيبة 309 مشاة، اللواء 128 مجحفل).
+UNIT_KINDS = _words("مشاة مشاه قتال صاعقة مدفعية دبابات مجحفل مجحفلة مشاة آلية حرس مهام مشاة")
+# Heads of local councils: the place after them is the council's (المجلس البلدي الزاوية).
+COUNCIL_HEADS = _norm_set("المجلس البلدي، المجلس المحلي، المجلس البلدي ل، المجلس المحلي ل، مجلس بلدي، مجلس محلي")
 # Generic group nouns: before another group name they are dropped (ميليشيات سرايا ...).
 MILITIA_WORDS = _norm_set("ميليشيا، مليشيا، ميلشيا، ميليشيات، مليشيات، ميلشيات، ميليشات، عصابة، عصابات")
 # Triggers whose quoted name is taken without the trigger (غرفة "تحرير الموانئ").
@@ -78,7 +82,7 @@ MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 2, "TRIBE": 2, "ARMED_GROUP": 
 
 
 def _trigger_firsts() -> frozenset[str]:
-    phrases = (RANKS | PERSON_TITLES | PERSON_TITLES_EXTRA | QUOTE_TRIGGERS | GROUP_HEADS | TRIBE_WORDS
+    phrases = (RANKS | PERSON_TITLES | PERSON_TITLES_EXTRA | QUOTE_TRIGGERS | GROUP_HEADS | TRIBE_WORDS | COUNCIL_HEADS
                | PLACE_TRIGGERS | PLACE_HEADS | ROLE_AFTER_NAME)
     return frozenset(p.split()[0] for p in phrases)
 
@@ -277,6 +281,11 @@ class PatternExtractor:
                     if etype:
                         emit(i + ql, k, etype)
                     continue
+            # --- local councils: المجلس البلدي <place> → ORGANIZATION
+            cl = _phrase_at(tokens, i, COUNCIL_HEADS)
+            if cl:
+                self._council(analysis, si, tokens, i, cl, emit)
+                continue
             # --- group names, trigger included
             gl = _phrase_at(tokens, i, GROUP_HEADS)
             if gl:
@@ -316,6 +325,15 @@ class PatternExtractor:
         if j >= n or tokens[j].break_before:
             return
         head = tokens[i]
+        own = analysis.prior_at(si, i)
+        if own is not None and own.type in ("ARMED_GROUP", "ORGANIZATION") and own.end > head.end:
+            return  # the lexicon knows this name: its span is the name (قوة الردع الخاصة)
+        if tokens[j].text[0].isdigit():
+            k = j + 1  # a numbered unit: الكتيبة 309 مشاة
+            if k < n and not tokens[k].break_before and tokens[k].norm in UNIT_KINDS:
+                k += 1
+            emit(i, k, "ARMED_GROUP", GROUP_HEADS)
+            return
         nxt = analysis.prior_at(si, j)
         if nxt is not None:
             if nxt.type in ("COMMANDER", "PERSON") and head.norm.startswith(("قوات", "كتيب", "ميليش")):
@@ -376,6 +394,26 @@ class PatternExtractor:
             return
         emit(i, k, "ARMED_GROUP", GROUP_HEADS)
 
+    def _council(self, analysis, si, tokens, i, cl, emit) -> None:
+        n = len(tokens)
+        j = i + cl
+        if j < n and not tokens[j].break_before and tokens[j].norm in PLACE_CLASSIFIERS:
+            j += 1  # المجلس البلدي لمدينة X
+        if j >= n or tokens[j].break_before:
+            return
+        place = analysis.prior_at(si, j)
+        if place is not None:
+            if place.type == "PLACE":
+                emit(i, _token_end(tokens, place.end), "ORGANIZATION", COUNCIL_HEADS)
+            return
+        t = tokens[j]
+        if _is_stop(t) or _generic(t.norm) or _adjective_like(t.norm) or t.text[0].isdigit() or t.norm in NATIONALITIES:
+            return
+        k = j + 1
+        if t.norm in PLACE_PREFIXES and k < n and not tokens[k].break_before and not _is_stop(tokens[k]):
+            k += 1
+        emit(i, k, "ORGANIZATION", COUNCIL_HEADS)
+
     def _tribes(self, analysis, si, tokens, j, out) -> None:
         n = len(tokens)
         first = True
@@ -414,6 +452,8 @@ class PatternExtractor:
             return
         if t.norm in NATIONALITIES or t.norm in ORDINALS:
             return
+        if t.norm[0] in "يت" and len(t.norm) >= 4 and not _definite(t.norm):
+            return  # منطقة يتردد ...: a present-tense verb, not a name
         k = j + 1
         if k < n and not tokens[k].break_before and not _is_stop(tokens[k]):
             nx = tokens[k].norm

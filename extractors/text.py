@@ -66,6 +66,10 @@ def normalize_phrase(text: str) -> str:
     return " ".join(normalize(w) for w in WORD_RE.findall(text))
 
 
+# Two-letter first words of names that a conjunction may be glued to (وأم الأرانب، وبن جواد).
+_SHORT_NAME_HEADS = frozenset({"ام", "بن", "بو"})
+
+
 @lru_cache(maxsize=500_000)
 def clitic_forms(norm: str) -> tuple[tuple[str, int], ...]:
     """The token itself and its readings with one-letter proclitics detached.
@@ -81,7 +85,7 @@ def clitic_forms(norm: str) -> tuple[tuple[str, int], ...]:
     forms = [(norm, 0)]
     # conjunction و/ف, then preposition ب/ل/ك, each optional; stems keep >= 2 letters
     heads = [(norm, 0)]
-    if len(norm) > 3 and norm[0] in "وف":
+    if len(norm) > 3 and norm[0] in "وف" or norm[1:] in _SHORT_NAME_HEADS and norm[0] == "و":
         heads.append((norm[1:], 1))
     for stem, cut in heads:
         if cut:

@@ -74,6 +74,8 @@ ARTICLES = [
             ("مصراتة", "PLACE"),
             ("ناصر الحاسي", "COMMANDER"),
             ("حكومة الوحدة الوطنية", "ORGANIZATION"),
+            ("المجلس البلدي مصراتة", "ORGANIZATION"),  # a municipal council is an organisation
+            ("الكلية الجوية", "PLACE"),  # Misrata's air academy, a known base
             ("المحاجيب", "TRIBE"),
             ("زليتن", "PLACE"),
         },
