@@ -286,6 +286,12 @@ class PatternExtractor:
             if cl:
                 self._council(analysis, si, tokens, i, cl, emit)
                 continue
+            # --- ميليشيا <known person>: the person's group (ميليشيا الفار)
+            if i + 1 < n and tok.norm in MILITIA_WORDS and not tokens[i + 1].break_before:
+                pm = analysis.prior_at(si, i + 1)
+                if pm is not None and pm.type in ("COMMANDER", "PERSON"):
+                    emit(i, _token_end(tokens, pm.end), "ARMED_GROUP", MILITIA_WORDS)
+                    continue
             # --- group names, trigger included
             gl = _phrase_at(tokens, i, GROUP_HEADS)
             if gl:
@@ -313,7 +319,7 @@ class PatternExtractor:
                     name_until = i
                 continue
             # --- a person named without a title: a known first name and more name words
-            if i >= name_until and known is None and _starts_name(tok):
+            if i >= name_until and known is None and _starts_name(tok) and not _inside_prior(analysis, si, tokens, i):
                 k = person_name_end(tokens, i, stop_at=_next_prior(analysis, si, i, n))
                 if k - i >= 2 and not (k - i == 2 and tokens[i].norm in NAME_JOINERS):
                     emit(i, k, _role_type(tokens, k))
@@ -483,6 +489,15 @@ class PatternExtractor:
             k += 1
         start = tokens[i].start + _proclitic_len(tokens[i], PLACE_HEADS)
         out.append(analysis.mention(si, start, tokens[k - 1].end, "PLACE", self.name))
+
+
+def _inside_prior(analysis: Analysis, si: int, tokens: list[Token], i: int) -> bool:
+    """Token ``i`` lies inside a known group name (اللواء طارق بن زياد: a brigade, not a person)."""
+    for back in range(1, 4):
+        m = analysis.prior_at(si, i - back) if i - back >= 0 else None
+        if m is not None and m.type in ("ARMED_GROUP", "ORGANIZATION", "PLACE") and m.end > tokens[i].start:
+            return True
+    return False
 
 
 def _proclitic_len(tok: Token, phrases: frozenset[str]) -> int:

@@ -48,24 +48,39 @@ def _cues(words: str) -> list[tuple[str, ...]]:
 # "any": the cue is anywhere in a short gap.
 RULES = [
     ("SPOKESPERSON_OF", PEOPLE, GROUPS, _cues("المتحدث باسم، الناطق باسم، المتحدث الرسمي باسم، الناطق الرسمي باسم، المتحدث العسكري باسم، الناطق العسكري باسم، المتحدث الرسمي ل، الناطق الرسمي ل، المتحدثة باسم"), "start", 5),
-    ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، القائد العام ل، القائد العام، رئيس أركان، وهو قائد، وهو آمر، هو قائد، مؤسس، يقود، الذي يقود"), "start", 3),
+    ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، القائد العام ل، القائد العام، رئيس أركان، وهو قائد، وهو آمر، هو قائد، مؤسس، يقود، الذي يقود، القائد السابق ل، القائد ل، الرئيس السابق ل، آمر سابق ل، قائد سابق ل"), "start", 3),
     ("MEMBER_OF", PEOPLE, ARMED, _cues("عضو، القيادي في، القيادي ب، المقاتل في، أحد قادة، من قادة، الضابط في، الضابط ب"), "start", 3),
     ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4),
-    ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من"), "start", 4),
+    ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من، تعمل بالتنسيق مع، يعمل بالتنسيق مع، تحالفت مع، تحالف مع، قد تحالفت مع، قد تحالف مع، بالتعاون مع"), "start", 4),
     ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 6),
-    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب"), "start", 4),
-    ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة"), "exact", 0),
+    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب، تنتشر في، ينتشر في، المنتشرة في، المنتشر في، التي تنتشر في، الذي ينتشر في، المقيمة في، المقيم في، المقيمين في، المتواجدة في، المتواجد في، الموجودة في، بوجود عسكري في، بوجود في، تتمركز ب، يتمركز ب، يتحصن في، يتحصنون في، تتحصن في"), "start", 4),
+    ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة، وسط"), "exact", 0),
     ("MEMBER_OF", ARMED, ARMED, _cues("في، ب، التابعة ل الجيش"), "exact", 0),
+    ("AFFILIATED_WITH", {"ORGANIZATION"}, {"ORGANIZATION"}, _cues("في، ب"), "exact", 0),  # وزارة الدفاع بحكومة الوفاق
+    ("BASED_IN", {"ORGANIZATION"}, {"PLACE"}, _cues("في، ب"), "exact", 0),  # المؤسسة الوطنية للنفط في طرابلس
 ]
+# First words of the BASED_IN cues: a clause opened by و + verb (وتتمركز في) has its own subject.
+_BASED_FIRSTS = {c[0] for r in RULES if r[0] == "BASED_IN" for c in r[3]}
 # "G بقيادة P" and "G التي يقودها P": the leader comes after the group.
-LED_BY = _cues("بقيادة، تحت قيادة، يقودها، يتزعمها، التي يقودها، الذي يقوده، يقوده، التي يتزعمها، بزعامة، بإمرة، تحت إمرة")
+LED_BY = _cues("بقيادة، تحت قيادة، يقودها، يتزعمها، التي يقودها، الذي يقوده، يقوده، التي يتزعمها، بزعامة، بإمرة، تحت إمرة، "
+               "برئاسة، يرأسها، يرأسه، التي يرأسها، الذي يرأسه، تحت رئاسة")
+# "L، التي تتخذ منها G مقرا": the place comes first.
+BASED_AFTER_PLACE = _cues("التي تتخذ منها، الذي تتخذ منه، الذي يتخذ منه، التي يتخذ منها، حيث يتحصن، حيث تتحصن، حيث يتمركز، حيث تتمركز، حيث تنتشر، حيث ينتشر")
+# Directions: "X جنوب Y" puts X inside Y only when Y is a country or a region, or X a district.
+DIRECTIONS = list(_cues("جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة"))
+REGION_KINDS = {"region", "valley", "mountain", "sea"}
+DISTRICT_WORDS = {normalize(w) for w in "منطقة حي ضاحية".split()}
+# "اشتباكات بين G1 وG2": fighting nouns before بين
+FIGHT_NOUNS = {normalize(w) for w in "اشتباكات الاشتباكات اشتباك مواجهات المواجهات معارك المعارك قتال القتال اقتتال الاقتتال حرب الحرب".split()}
+# Plural member nouns that may stand between و and the second group (وعناصر من كتيبة X)
+MEMBER_WORDS = {normalize(w) for w in "عناصر مسلحي مقاتلي قوات مجموعات من".split()}
 # A role word right before a group: the next person after the group holds the role.
 ROLE_BEFORE_GROUP = {
     "LEADS": {normalize(w) for w in "قائد آمر رئيس زعيم أمير مدير".split()},
     "SPOKESPERSON_OF": {normalize(w) for w in "باسم".split()},
 }
 # Member nouns before a group: "خلايا داعش في جبل X" states where the group is.
-PRESENCE = {normalize(w) for w in "خلايا عناصر بقايا مقاتلي مسلحي فلول تحشيدات تمركز تواجد وجود معاقل".split()}
+PRESENCE = {normalize(w) for w in "خلايا عناصر بقايا مقاتلي مسلحي فلول تحشيدات تمركز تواجد وجود معاقل مقر مقار مقرات".split()}
 AFFILIATION_HEADS = {c[0] for r in RULES if r[0] == "AFFILIATED_WITH" for c in r[3]}
 CLAUSE_WORDS = {normalize(w) for w in "مع مكالمة اتصالا اتصال قال أكد أعلن التقى استقبل بحث".split()}
 STRONGHOLD = _cues("معقل، معاقل، مقر، عاصمة")
@@ -131,14 +146,40 @@ def _seq_at(words: list[frozenset[str]], pos: int, cue: tuple[str, ...]) -> bool
     return all(cue[i] in words[pos + i] for i in range(len(cue)))
 
 
+IN_OR_AT = [("في",), ("ب",)]
+_CUE_INDEX: dict[int, tuple[list, dict]] = {}
+
+
+def _by_first(cues) -> dict[str, list[tuple[str, ...]]]:
+    """Cues grouped by their first word (built once per cue list)."""
+    hit = _CUE_INDEX.get(id(cues))
+    if hit is None or hit[0] is not cues:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for c in cues:
+            index.setdefault(c[0], []).append(c)
+        hit = _CUE_INDEX[id(cues)] = (cues, index)
+    return hit[1]
+
+
+def _starts_with(words, index, pos: int, exact_len: int = 0) -> bool:
+    for form in words[pos]:
+        for c in index.get(form, ()):
+            if (not exact_len or len(c) == exact_len) and _seq_at(words, pos, c):
+                return True
+    return False
+
+
 def _cue_in(words, cues, where: str, max_words: int) -> bool:
+    if not words:
+        return False
+    index = _by_first(cues)
     if where == "exact":
-        return any(len(words) == len(c) and _seq_at(words, 0, c) for c in cues)
+        return _starts_with(words, index, 0, len(words))
     if len(words) > max_words:
         return False
     if where == "start":
-        return any(_seq_at(words, 0, c) for c in cues)
-    return any(_seq_at(words, p, c) for c in cues for p in range(len(words)))
+        return _starts_with(words, index, 0)
+    return any(_starts_with(words, index, p) for p in range(len(words)))
 
 
 class CueRelationExtractor:
@@ -151,6 +192,7 @@ class CueRelationExtractor:
             by_sentence.setdefault(m.sentence, []).append(i)
         out: list[Relation] = []
         seen = set()
+        nested_by_sentence: dict[int, set[int]] = {}
 
         def add(rtype: str, head: int, tail: int, si: int, evidence: str) -> None:
             key = (rtype, head, tail)
@@ -164,6 +206,8 @@ class CueRelationExtractor:
             tokens = analysis.tokens[si]
             starts = [t.start for t in tokens]
             idxs.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
+            nested = nested_by_sentence[si] = _nested(mentions, idxs)
+            self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
                 a_end = bisect_left(starts, ma.end)  # first token after the mention
@@ -179,16 +223,16 @@ class CueRelationExtractor:
                     if b_tok - a_end > MAX_GAP:
                         break  # every later mention is further away
                     between_ids = idxs[a_pos + 1 : b_pos]
-                    rel = self._pair(text, tokens, a_end, b_tok, mentions, ma, mb, between_ids)
+                    rel = self._pair(text, tokens, a_end, b_tok, mentions, ma, mb, between_ids, a in nested)
                     if rel:
                         head, tail = (a, b) if rel[1] else (b, a)
                         add(rel[0], head, tail, si, evidence)
                 # role before a group: the first person after it holds the role
                 if ma.type in GROUPS:
                     self._role_before(analysis, mentions, idxs, a_pos, add, si, evidence)
-        return out
+        return _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add)
 
-    def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids):
+    def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids, a_nested=False):
         """(relation type, head is first) for two mentions in order, else None."""
         words = token_gap(tokens, a_end, b_tok, mb.start)
         kinds_between = {mentions[i].type for i in between_ids if mentions[i].start >= ma.end}
@@ -196,18 +240,51 @@ class CueRelationExtractor:
             return ("LEADS", False)
         if ma.type in PLACES and mb.type in ACTORS and _cue_in(words, STRONGHOLD, "exact", 0):
             return ("BASED_IN", False)  # مصراتة معقل الإخوان
+        if ma.type in PLACES and mb.type in ACTORS and not kinds_between & ACTORS and _cue_in(words, BASED_AFTER_PLACE, "start", 5):
+            return ("BASED_IN", False)  # قلعة سبها، التي تتخذ منها كتيبة X مقرا
+        if ma.type in ARMED and mb.type in ARMED and not kinds_between & ARMED and _between_and(text, ma, mb):
+            return ("FIGHTS", True)  # اشتباكات بين G1 وG2
+        if ma.type == "PLACE" and mb.type in PLACES:
+            if a_nested:
+                return None  # a place inside a group's name (كتيبة ثوار طرابلس في ...)
+            if _cue_in(words, DIRECTIONS, "exact", 0) and not _inside(text, ma, mb):
+                return None  # بلدة X شرق درنة: near Y, not in it
+        raw = max(words[0], key=len) if words and words[0] else ""
+        new_clause = raw[:1] == "و" and len(raw) > 3 and raw not in _BASED_FIRSTS
         for rtype, heads, tails, cues, where, max_words in RULES:
             if ma.type in heads and mb.type in tails:
                 if kinds_between & tails and where != "exact":
+                    continue
+                if rtype == "BASED_IN" and where == "start" and new_clause:
                     continue
                 if where == "start" and words and not _cue_in(words, cues, "start", max_words):
                     continue
                 if _cue_in(words, cues, where, max_words):
                     return (rtype, True)
-        if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, [("في",), ("ب",)], "exact", 0):
-            if _presence_before(text, ma):
-                return ("BASED_IN", True)
+        if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
+            if ma.type == "TRIBE" or _presence_before(text, ma):
+                return ("BASED_IN", True)  # قبائل X في Y، عناصر G في Y
         return None
+
+    def _anaphoric_roles(self, tokens, starts, mentions, idxs, add, si, evidence) -> None:
+        """``آمر الكتيبة، العقيد X`` / ``الناطق باسم الهيئة X``: the role is held in the group
+        last named with that head noun (here or in the sentences before)."""
+        for b in idxs:
+            mb = mentions[b]
+            if mb.type not in PEOPLE:
+                continue
+            k = bisect_left(starts, mb.start) - 1  # the token before the name
+            while k >= 0 and (tokens[k].norm in RANK_WORDS or tokens[k].norm in _MODIFIERS):
+                k -= 1
+            if k < 1 or tokens[k].norm not in ANAPHORS:
+                continue
+            noun = tokens[k].norm
+            role = next((r for r, ws in ANAPHOR_ROLES.items() if any(f in ws for f, _ in tokens[k - 1].forms)), None)
+            if role is None:
+                continue
+            ante = _antecedent(mentions, b, noun)
+            if ante is not None:
+                add(role, b, ante, si, evidence)
 
     def _role_before(self, analysis, mentions, idxs, a_pos, add, si, evidence) -> None:
         ma = mentions[idxs[a_pos]]
@@ -227,6 +304,8 @@ class CueRelationExtractor:
             mb = mentions[b]
             if mb.start < ma.end:
                 continue
+            if mb.type in PLACES and [normalize(w) for w in WORD_RE.findall(text[ma.end : mb.start])] in (["في"], ["ب"]):
+                continue  # المتحدث باسم G في ليبيا، X: the place qualifies the group
             if mb.type in PEOPLE:
                 gap = text[ma.end : mb.start]
                 n_words = len(WORD_RE.findall(gap))
@@ -245,3 +324,117 @@ def _presence_before(text: str, m: Mention) -> bool:
         return False
     forms = {f for f, _ in clitic_forms(normalize(words[-1]))}
     return bool(forms & PRESENCE)
+
+
+# Definite head nouns that refer back to a group named before (الكتيبة، الهيئة، اللجنة).
+ANAPHORS = {normalize(w) for w in "الكتيبة الهيئة اللجنة الجبهة المجلس الجهاز الحركة التنظيم الميليشيا المليشيا السرايا القوة البعثة المؤسسة الوزارة الحكومة الغرفة الفيلق".split()}
+ANAPHOR_ROLES = {
+    "LEADS": {normalize(w) for w in "قائد آمر رئيس زعيم أمير مدير".split()},
+    "SPOKESPERSON_OF": {normalize("باسم")},
+    "MEMBER_OF": {normalize("عضو")},
+}
+_MODIFIERS = {normalize(w) for w in "المتقاعد الركن الطيار السابق الحالي".split()}
+
+
+def _rank_words() -> set[str]:
+    from .cues import PERSON_TITLES, RANKS
+
+    return {w for r in RANKS | PERSON_TITLES for w in r.split()}
+
+
+RANK_WORDS = _rank_words()
+
+
+def _antecedent(mentions: list[Mention], b: int, noun: str) -> int | None:
+    """The nearest group mention before ``b`` headed by ``noun`` (الهيئة → الهيئة العامة ...)."""
+    bare = noun[2:]
+    for i in range(b - 1, -1, -1):
+        m = mentions[i]
+        if m.type not in GROUPS:
+            continue
+        first = normalize(WORD_RE.findall(m.text)[0]) if m.text else ""
+        if first in (noun, bare) or first[:1] in "لب" and first[1:] in (noun, bare) or first == "ل" + bare:
+            return i
+        if noun == normalize("التنظيم") and m.attrs.get("kind") == "terrorist":
+            return i
+    return None
+
+
+def _nested(mentions: list[Mention], idxs: list[int]) -> set[int]:
+    """Mentions of a sentence that lie inside a longer one (مصراتة in المجلس العسكري لمدينة مصراتة).
+
+    ``idxs`` are sorted by (start, -end): a mention is nested when an earlier one reaches
+    at least as far and is not the same span.
+    """
+    out = set()
+    reach, reach_start = -1, -1
+    for i in idxs:
+        mi = mentions[i]
+        if reach > mi.end or reach == mi.end and reach_start < mi.start:
+            out.add(i)
+        elif mi.end > reach:
+            reach, reach_start = mi.end, mi.start
+    return out
+
+
+def _inside(text: str, ma: Mention, mb: Mention) -> bool:
+    """``X جنوب Y`` states that X lies in Y: Y is a country or a region, or X a district."""
+    if mb.type == "COUNTRY" or mb.attrs.get("kind") in REGION_KINDS:
+        return True
+    before = WORD_RE.findall(text[max(0, ma.start - 15) : ma.start])
+    return bool(before) and normalize(before[-1]) in DISTRICT_WORDS
+
+
+def _between_and(text: str, ma: Mention, mb: Mention) -> bool:
+    """``اشتباكات بين G1 [...] وG2``: a fighting noun, بين, then two groups joined by و."""
+    if "بين" not in text[max(0, ma.start - 8) : ma.start]:
+        return False
+    before = [normalize(w) for w in WORD_RE.findall(text[max(0, ma.start - 50) : ma.start])]
+    if not before or before[-1] != "بين" or not FIGHT_NOUNS.intersection(before[-5:-1]):
+        return False
+    gap = [normalize(w) for w in WORD_RE.findall(text[ma.end : mb.start])]
+    if not gap or len(gap) > 8:
+        return False
+    for k in range(len(gap) - 1, -1, -1):  # the last و-word; only member nouns after it
+        w = gap[k]
+        if w == "و" or w.startswith("و") and (w[1:] in MEMBER_WORDS or k == len(gap) - 1 and not text[mb.start - 1].isspace()):
+            return all(x in MEMBER_WORDS for x in gap[k + 1 :])
+        if w not in MEMBER_WORDS:
+            return False
+    return False
+
+
+_LIST_GAP = {"", "و", "،", ",", "، و", ", و", "وفي", "وفى", "وب", "و في", "و فى"}
+# Relations that carry over to every item of a coordinated list of heads / of tails.
+_HEAD_LISTS = {"BASED_IN", "AFFILIATED_WITH", "ALLIED_WITH", "FIGHTS", "MEMBER_OF"}
+_TAIL_LISTS = {"BASED_IN", "FIGHTS", "ALLIED_WITH"}
+
+
+def _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add):
+    """``قبائل A وB وC في L``: a relation read for one list item holds for all of them."""
+    if not out:
+        return out
+    mates: dict[int, list[int]] = {}
+    for si, idxs in by_sentence.items():
+        nested = nested_by_sentence.get(si, set())
+        top = [i for i in idxs if i not in nested]
+        run = [top[0]] if top else []
+        for prev, cur in zip(top, top[1:]):
+            mp, mc = mentions[prev], mentions[cur]
+            gap = " ".join(text[mp.end : mc.start].split())
+            if mp.type == mc.type and gap in _LIST_GAP:
+                run.append(cur)
+                continue
+            for i in run:
+                mates[i] = run
+            run = [cur]
+        for i in run:
+            mates[i] = run
+    for r in list(out):
+        if r.type in _HEAD_LISTS:
+            for h in mates.get(r.head, ()):
+                add(r.type, h, r.tail, r.sentence, r.evidence)
+        if r.type in _TAIL_LISTS:
+            for t in mates.get(r.tail, ()):
+                add(r.type, r.head, t, r.sentence, r.evidence)
+    return out

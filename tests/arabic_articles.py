@@ -30,7 +30,7 @@ ARTICLES = [
         },
         "relations": {
             ("SPOKESPERSON_OF", "سالم الورفلي", "كتيبة شهداء غدامس"),
-            ("LOCATED_IN", "بوابة الدبداب", "غدامس"),
+            # "بوابة الدبداب جنوب غدامس": south of the town, not stated to be in it
         },
     },
     {

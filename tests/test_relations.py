@@ -31,7 +31,8 @@ def test_evidence_is_the_sentence(pipe):
     ("انسحبت كتيبة صقور الجنوب التابعة للجيش الوطني الليبي من المنطقة.", ("AFFILIATED_WITH", "كتيبة صقور الجنوب", "لجيش الوطني الليبي")),  # للجيش: span after ل
     ("وصلت كتيبة صقور الجنوب المتمركزة في مدينة أوباري إلى الحدود.", ("BASED_IN", "كتيبة صقور الجنوب", "أوباري")),
     ("أعلن آمر غرفة عمليات الكفرة العميد فرج الزوي أن الوضع هادئ.", ("LEADS", "فرج الزوي", "غرفة عمليات الكفرة")),
-    ("تقع بلدة تراغن جنوب سبها.", ("LOCATED_IN", "تراغن", "سبها")),
+    ("تقع بلدة تراغن جنوب ليبيا.", ("LOCATED_IN", "تراغن", "ليبيا")),
+    ("تقع منطقة الطيوري جنوب سبها.", ("LOCATED_IN", "الطيوري", "سبها")),  # a district of the town
     ("وأعلنت كتيبة شهداء غدامس أنها استهدفت ميليشيا \"فرسان الحدود\" قرب الحدود.", ("FIGHTS", "كتيبة شهداء غدامس", "فرسان الحدود")),
     ("وتقاتل خلايا داعش في جبل الهروج منذ أشهر.", ("BASED_IN", "داعش", "جبل الهروج")),
 ])
@@ -48,12 +49,14 @@ def test_possessive_group_is_led_by_the_person(pipe):
     "وأكد قائد الأفريكوم وأمين عام حلف الناتو للسراج دعمهما.",
     # a bare "في" between a group and a place is an event location, not a base
     "قتل الجيش الوطني الليبي عشرة مسلحين في سبها.",
+    # a town south of another town lies near it, not in it (the gold convention)
+    "تقع بلدة تراغن جنوب سبها.",
     # too far apart, with other names between
     "هاجمت كتيبة صقور الجنوب أمس بعد أن أعلن العقيد سالم الورفلي وقادة آخرون في اجتماع طويل موقفهم من ميليشيا \"فرسان الحدود\".",
 ])
 def test_no_relation_without_a_stated_cue(pipe, text):
     found = rels(pipe, text)
-    assert not {r for r in found if r[0] in ("LEADS", "BASED_IN", "FIGHTS")}, found
+    assert not {r for r in found if r[0] in ("LEADS", "BASED_IN", "FIGHTS", "LOCATED_IN")}, found
 
 
 def test_relation_indexes_point_to_mentions_of_the_right_types(pipe):
