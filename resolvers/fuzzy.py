@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -32,56 +34,108 @@ MAX_BLOCK = 3000
 _DIGITS = re.compile(r"\d+")
 
 
-def candidate_pairs(items: list[tuple[str, str]], cutoff: float, workers: int = -1) -> list[tuple[int, int, float]]:
+def candidate_pairs(items: list[tuple[str, str]], cutoff: float, workers: int = -1,
+                    map_blocks=None) -> list[tuple[int, int, float]]:
     """Pairs ``(i, j, score)`` with ``i < j`` and score ≥ ``cutoff``.
 
     ``items`` are ``(block family, loose string)`` where the loose string is the
     space-joined loose tokens. Only eligible pairs (same family, same token count,
     :func:`tokens_compatible`) are returned, sorted by score then indexes.
+
+    ``map_blocks(items, cutoff, workers)`` does the blocking and scoring and yields
+    ``(i, j, score)``, a pair possibly more than once (it may sit in both blockings):
+    :func:`map_blocks_locally` by default, or whatever :func:`using_block_mapper` set
+    (the Dask build groups and scores the blocks on its workers). Every pair depends
+    only on its two strings, so the result is the same whichever mapper runs.
     """
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for idx, (fam, loose) in enumerate(items):
-        toks = loose.split()
-        if len(loose.replace(" ", "")) < MIN_LETTERS:
-            continue
-        blocks[(0, fam, len(toks), tuple(t[0] for t in toks))].append(idx)
-        blocks[(1, fam, len(toks), tuple(t[-1] for t in toks))].append(idx)
+    map_blocks = map_blocks or _BLOCK_MAPPER.get() or map_blocks_locally
     found: dict[tuple[int, int], float] = {}
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        for queries, choices in _bands(members, items):
-            _score_block(queries, choices, items, cutoff, workers, found)
+    for i, j, s in map_blocks(items, cutoff, workers):
+        found[(i, j)] = s
     return sorted(((i, j, s) for (i, j), s in found.items()), key=lambda p: (-p[2], p[0], p[1]))
 
 
-def _bands(members: list[int], items) -> list[tuple[list[int], list[int]]]:
+_BLOCK_MAPPER: ContextVar = ContextVar("block_mapper", default=None)
+
+
+@contextmanager
+def using_block_mapper(map_blocks):
+    """Within the block, :func:`candidate_pairs` scores its blocks with ``map_blocks``."""
+    token = _BLOCK_MAPPER.set(map_blocks)
+    try:
+        yield
+    finally:
+        _BLOCK_MAPPER.reset(token)
+
+
+def block_keys(fam: str, loose: str) -> list[tuple]:
+    """The blocks a loose form is compared in (none for names too short to fuzzy-match).
+
+    >>> block_keys("PLACE", "مصراته ليبيا")
+    [(0, 'PLACE', 2, ('م', 'ل')), (1, 'PLACE', 2, ('ه', 'ا'))]
+    >>> block_keys("PLACE", "سرت")
+    []
+    """
+    if len(loose.replace(" ", "")) < MIN_LETTERS:
+        return []
+    toks = loose.split()
+    return [(0, fam, len(toks), tuple(t[0] for t in toks)), (1, fam, len(toks), tuple(t[-1] for t in toks))]
+
+
+def map_blocks_locally(items: list[tuple[str, str]], cutoff: float, workers: int = -1):
+    """Block the items in memory and score every block here (``cdist`` on all cores)."""
+    blocks: dict[tuple, list[tuple[int, str]]] = defaultdict(list)
+    for idx, (fam, loose) in enumerate(items):
+        for key in block_keys(fam, loose):
+            blocks[key].append((idx, loose))
+    for members in blocks.values():
+        yield from score_block(members, cutoff, workers)
+
+
+def score_block(members: list[tuple[int, str]], cutoff: float, workers: int = -1) -> list[tuple[int, int, float]]:
+    """Eligible pairs ``(i, j, score)``, ``i < j``, among one block's ``(index, loose)`` members.
+
+    A pure function of the members (their order does not matter), so blocks can be
+    scored anywhere.
+
+    >>> score_block([(5, "مسراته"), (2, "مصراته")], 80)
+    [(2, 5, 83.33333333333334)]
+    """
+    if len(members) < 2:
+        return []
+    members = sorted(members)
+    found: dict[tuple[int, int], float] = {}
+    for queries, choices in _bands(members):
+        _score_block(queries, choices, cutoff, workers, found)
+    return [(i, j, s) for (i, j), s in found.items()]
+
+
+def _bands(members: list[tuple[int, str]]) -> list[tuple[list, list]]:
     """Cut a big block into (queries, choices) by length: band b against bands b and b+1."""
     if len(members) <= MAX_BLOCK:
         return [(members, members)]
-    by_len: dict[int, list[int]] = defaultdict(list)
-    for idx in members:
-        by_len[len(items[idx][1]) // 4].append(idx)
+    by_len: dict[int, list] = defaultdict(list)
+    for m in members:
+        by_len[len(m[1]) // 4].append(m)
     out = []
     for band, queries in sorted(by_len.items()):
         out.append((queries, queries + by_len.get(band + 1, [])))
     return out
 
 
-def _score_block(queries, choices, items, cutoff, workers, found) -> None:
-    q = [items[i][1] for i in queries]
-    c = [items[i][1] for i in choices]
-    scores = process.cdist(q, c, scorer=fuzz.ratio, score_cutoff=cutoff, workers=workers, dtype=np.uint8)
+def _score_block(queries, choices, cutoff, workers, found) -> None:
+    scores = process.cdist([q for _, q in queries], [c for _, c in choices], scorer=fuzz.ratio,
+                           score_cutoff=cutoff, workers=workers, dtype=np.uint8)
     rows, cols = np.nonzero(scores)
     for r, k in zip(rows.tolist(), cols.tolist()):
-        i, j = queries[r], choices[k]
+        (i, si), (j, sj) = queries[r], choices[k]
         if i == j:
             continue
-        a, b = (i, j) if i < j else (j, i)
+        (a, sa), (b, sb) = ((i, si), (j, sj)) if i < j else ((j, sj), (i, si))
         if (a, b) in found:
             continue
-        if tokens_compatible(items[a][1], items[b][1]):
-            found[(a, b)] = fuzz.ratio(items[a][1], items[b][1])
+        if tokens_compatible(sa, sb):
+            found[(a, b)] = fuzz.ratio(sa, sb)
 
 
 def tokens_compatible(a: str, b: str) -> bool:
