@@ -25,6 +25,7 @@ import networkx as nx
 from conflictkg.records import CO_OCCURS_WITH, Entity
 
 MAX_EVIDENCE = 3
+MAX_DOC_IDS = 50  # documents listed per relation edge
 
 
 @dataclass
@@ -89,11 +90,44 @@ class GraphAccumulator:
             if (rtype, head, tail) not in seen_here:
                 seen_here.add((rtype, head, tail))
                 stats.documents += 1
-                if len(stats.doc_ids) < 50:
+                if len(stats.doc_ids) < MAX_DOC_IDS:
                     stats.doc_ids.append(doc)
             if len(stats.evidence) < MAX_EVIDENCE and evidence not in stats.evidence:
                 stats.evidence.append(evidence)
             stats.see(date)
+
+    def merge(self, other: "GraphAccumulator") -> "GraphAccumulator":
+        """Add ``other``'s documents, as if they had been added after this one's, in order.
+
+        Counts add up; evidence (first ``MAX_EVIDENCE`` distinct) and ``doc_ids`` (first
+        50) keep this accumulator's first, then ``other``'s; edges keep first-seen order.
+        So accumulating partitions separately and merging them in partition order gives
+        exactly the sequential result (and merging is associative: any tree of merges
+        that keeps the order does too).
+
+        >>> a, b, seq = GraphAccumulator(), GraphAccumulator(), GraphAccumulator()
+        >>> for g, doc in ((a, "d1"), (b, "d2"), (seq, "d1"), (seq, "d2")):
+        ...     g.add_document(doc, "", [(0, "x"), (0, "y")], [("FIGHTS", "x", "y", 0, "x قصف y " + doc)])
+        >>> m = a.merge(b)
+        >>> m.relations == seq.relations and m.cooc == seq.cooc and m.node_seen == seq.node_seen
+        True
+        """
+        if self.docs & other.docs:
+            raise ValueError(f"document {min(self.docs & other.docs)!r} was already added to the graph")
+        self.docs |= other.docs
+        for mine, theirs in ((self.node_seen, other.node_seen), (self.cooc, other.cooc),
+                             (self.relations, other.relations)):
+            for key, s in theirs.items():
+                stats = mine.setdefault(key, EdgeStats())
+                stats.count += s.count
+                stats.documents += s.documents
+                for ev in s.evidence:
+                    if len(stats.evidence) < MAX_EVIDENCE and ev not in stats.evidence:
+                        stats.evidence.append(ev)
+                stats.doc_ids.extend(s.doc_ids[: MAX_DOC_IDS - len(stats.doc_ids)])
+                stats.see(s.first_seen)
+                stats.see(s.last_seen)
+        return self
 
     def to_networkx(self, entities: dict[str, Entity]) -> nx.MultiDiGraph:
         G = nx.MultiDiGraph()
