@@ -99,12 +99,23 @@ def _row(values: dict, columns) -> list[str]:
 
 def write_csv(view, out: str | Path) -> Path:
     """Write the five files and ``import.sh`` into the folder ``out``."""
-    from conflictkg.extractors.text import normalize_phrase
-    from conflictkg.graph.folder import documents, mentioned_in
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    G = view.graph
+    write_graph_csv(view.graph, out)
+    m_fh, m_w = _writer(out / "mentioned_in.csv")
+    d_fh, d_w = _writer(out / "documents.csv")
+    with m_fh, d_fh:
+        m_w.writerow(header(("Entity", "Document"), MENTION_COLUMNS))
+        d_w.writerow(header("Document", DOCUMENT_COLUMNS))
+        if view.folder is not None:
+            _document_rows(view.folder, view.docs, view.graph, m_w, d_w)
+    _write_import_sh(out, admin_command("import"))
+    return out
+
+
+def write_graph_csv(G, out: Path) -> None:
+    """``entities.csv``, ``relations.csv`` and ``cooccurs.csv``: the files the graph alone gives."""
+    from conflictkg.extractors.text import normalize_phrase
 
     fh, w = _writer(out / "entities.csv")
     with fh:
@@ -130,35 +141,82 @@ def write_csv(view, out: str | Path) -> Path:
             else:
                 raise ValueError(f"edge {a!r}->{b!r}: relation type {rtype!r} is not in the whitelist")
 
+
+def _document_rows(folder, docs, graph, m_w, d_w) -> None:
+    """``MENTIONED_IN`` rows of a build folder's mentions, then its cited documents, sorted.
+    ``graph`` (None: all) limits the entities, ``docs`` (None: all) the documents."""
+    from conflictkg.graph.folder import documents, mentioned_in
+
     cited: set[str] = set()
-    m_fh, m_w = _writer(out / "mentioned_in.csv")
-    with m_fh:
-        m_w.writerow(header(("Entity", "Document"), MENTION_COLUMNS))
-        if view.folder is not None:
-            for eid, doc, count, sentences in mentioned_in(view.folder, view.docs):
-                if eid in G:
-                    cited.add(doc)
-                    m_w.writerow([eid, doc, "MENTIONED_IN", count, sentences])
+    for eid, doc, count, sentences in mentioned_in(folder, docs):
+        if graph is None or eid in graph:
+            cited.add(doc)
+            m_w.writerow([eid, doc, "MENTIONED_IN", count, sentences])
+    meta = documents(folder)
+    for doc in sorted(cited):
+        d_w.writerow([doc, "Document"] + _row(meta.get(doc, {}), DOCUMENT_COLUMNS))
 
-    meta = documents(view.folder) if view.folder is not None else {}
-    fh, w = _writer(out / "documents.csv")
-    with fh:
-        w.writerow(header("Document", DOCUMENT_COLUMNS))
-        for doc in sorted(cited):
-            w.writerow([doc, "Document"] + _row(meta.get(doc, {}), DOCUMENT_COLUMNS))
 
-    (out / "import.sh").write_text(
-        "#!/bin/sh\n# Copy this folder to $NEO4J_HOME/import, stop the database, then run (Neo4j 5):\n"
-        + admin_command("import") + "\n",
-        encoding="utf-8",
-    )
+# --- a build written in partitions (``build --executor dask``) -----------------------
+#
+# neo4j-admin reads a file group "header file, data files..." as one big file, and the
+# data files may be named by a regular expression, so each partition's documents and
+# MENTIONED_IN rows are written where the partition is processed, without a header,
+# and never concatenated.
+
+PART_FILES = ("documents", "mentioned_in")
+
+
+def write_csv_part(folder: str | Path, out: str | Path, part: int) -> None:
+    """``documents-part-NNNNN.csv`` and ``mentioned_in-part-NNNNN.csv`` (no header) from
+    the ``mentions.jsonl``/``documents.jsonl`` of one partition ``folder``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    m_fh, m_w = _writer(out / f"mentioned_in-part-{part:05d}.csv")
+    d_fh, d_w = _writer(out / f"documents-part-{part:05d}.csv")
+    with m_fh, d_fh:
+        _document_rows(folder, None, None, m_w, d_w)
+
+
+def finish_csv_parts(G, out: str | Path) -> Path:
+    """The graph files, the header files of the partitioned ones, and ``import.sh``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    write_graph_csv(G, out)
+    for name, kind, columns in (("documents", "Document", DOCUMENT_COLUMNS),
+                                ("mentioned_in", ("Entity", "Document"), MENTION_COLUMNS)):
+        fh, w = _writer(out / f"{name}-header.csv")
+        with fh:
+            w.writerow(header(kind, columns))
+    _write_import_sh(out, admin_command("import", parts=True))
     return out
 
 
-def admin_command(folder: str = "import", database: str = "neo4j") -> str:
-    """The ``neo4j-admin`` command that imports the files of ``folder`` into ``database``."""
-    parts = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
-             f'--array-delimiter="{ARRAY_DELIMITER}"']
-    parts += [f"--nodes={folder}/{f}" for f in NODE_FILES]
-    parts += [f"--relationships={folder}/{f}" for f in RELATIONSHIP_FILES]
-    return " ".join(parts)
+def _write_import_sh(out: Path, command: str) -> None:
+    (out / "import.sh").write_text(
+        "#!/bin/sh\n# Copy this folder to $NEO4J_HOME/import, stop the database, then run (Neo4j 5):\n"
+        + command + "\n",
+        encoding="utf-8",
+    )
+
+
+def admin_command(folder: str = "import", database: str = "neo4j", parts: bool = False) -> str:
+    """The ``neo4j-admin`` command that imports the files of ``folder`` into ``database``.
+
+    With ``parts``, documents and ``MENTIONED_IN`` are file groups: a header file and
+    the partition files as a regular expression (quoted for the shell)::
+
+    >>> admin_command(parts=True).split()[-1]
+    "'--relationships=import/mentioned_in-header.csv,import/mentioned_in-part-.*'"
+    """
+    parts_of = set(PART_FILES) if parts else set()
+    opts = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
+            f'--array-delimiter="{ARRAY_DELIMITER}"']
+    for flag, files in (("nodes", NODE_FILES), ("relationships", RELATIONSHIP_FILES)):
+        for f in files:
+            name = f.removesuffix(".csv")
+            if name in parts_of:
+                opts.append(f"'--{flag}={folder}/{name}-header.csv,{folder}/{name}-part-.*'")
+            else:
+                opts.append(f"--{flag}={folder}/{f}")
+    return " ".join(opts)
