@@ -13,6 +13,7 @@ the end, so an interrupted build leaves the previous output intact.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing as mp
 import os
@@ -57,6 +58,9 @@ class BuildOptions:
     progress_every: float = 1.0
     overrides: str | None = None  # analyst overrides file (resolvers/overrides.py)
     previous: str | None = None  # earlier build folder to resolve incrementally against
+    executor: str = "local"  # "local" (process pool) or "dask" (conflictkg/dask_executor.py)
+    scheduler: str | None = None  # dask scheduler address; None: a LocalCluster of `workers` processes
+    partition_mb: float = 64.0  # dask: input read per partition
 
 
 @dataclass
@@ -237,10 +241,93 @@ def _say_skipped(item: Skipped, shown: int, quiet: bool) -> int:
     return shown + 1
 
 
+def _extract_locally(inputs, tmp: Path, opts: BuildOptions, report: BuildReport, progress: Progress):
+    """Extraction on this machine: documents.jsonl, skipped.jsonl and the work file in
+    ``tmp``; returns the names counter ``(type, text, canonical) → mentions`` and how
+    many skipped lines were printed."""
+    counts: Counter = Counter()
+    shown = 0
+    with open(tmp / "documents.jsonl", "w", encoding="utf-8") as docs_fh, open(
+        tmp / "skipped.jsonl", "w", encoding="utf-8"
+    ) as skip_fh, open(tmp / WORK_FILE, "w", encoding="utf-8") as work_fh:
+        for item in _extracted(read_corpus(inputs, opts.max_doc_chars), opts):
+            if isinstance(item, Skipped):
+                report.skipped += 1
+                _dump(skip_fh, item.to_json())
+                shown = _say_skipped(item, shown, opts.quiet)
+                continue
+            doc_line, work_line, doc_names = item
+            report.documents += 1
+            docs_fh.write(doc_line)
+            work_fh.write(work_line)
+            counts.update(doc_names)
+            progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped")
+    return counts, shown
+
+
+@dataclass
+class PassResult:
+    """What the second pass over a work file adds up: the graph evidence, mentions and
+    documents per entity, and the rows written. Partitions merge in order (``merge``)."""
+
+    graph: object  # graph.model.GraphAccumulator
+    mention_count: Counter = field(default_factory=Counter)
+    doc_count: Counter = field(default_factory=Counter)
+    mentions: int = 0
+    relations: int = 0
+
+    def merge(self, other: "PassResult") -> "PassResult":
+        self.graph.merge(other.graph)
+        self.mention_count.update(other.mention_count)
+        self.doc_count.update(other.doc_count)
+        self.mentions += other.mentions
+        self.relations += other.relations
+        return self
+
+
+def second_pass(work_path: Path, mentions_path: Path, relations_path: Path, entity_of: dict) -> PassResult:
+    """Write the mentions and relations of a work file with their entity ids and add up
+    the graph (both executors run this: the Dask one once per partition)."""
+    from conflictkg.graph.model import GraphAccumulator
+
+    res = PassResult(GraphAccumulator())
+    acc, mention_count, doc_count = res.graph, res.mention_count, res.doc_count
+    with open(work_path, encoding="utf-8") as work_fh, open(
+        mentions_path, "w", encoding="utf-8"
+    ) as m_fh, open(relations_path, "w", encoding="utf-8") as r_fh:
+        for line in work_fh:
+            doc_id, date, mentions, relations = json.loads(line)
+            jdoc = _js(doc_id)
+            ids = []
+            out_lines = []
+            for si, start, end, text, etype, extractor, canonical in mentions:
+                eid = entity_of[(etype, text, canonical)]
+                ids.append((si, eid))
+                # the row of Mention.to_json, written without building a dict per mention
+                out_lines.append(
+                    f'{{"doc": {jdoc}, "sentence": {si}, "start": {start}, "end": {end}, "text": {_js(text)}, '
+                    f'"type": {_js(etype)}, "entity": {_js(eid)}, "extractor": {_js(extractor)}}}\n'
+                )
+            m_fh.write("".join(out_lines))
+            mention_count.update(eid for _, eid in ids)
+            doc_count.update({eid for _, eid in ids})
+            res.mentions += len(ids)
+            rels = []
+            for rtype, head, tail, si, evidence, extractor in relations:
+                h, t = ids[head][1], ids[tail][1]
+                if h == t:
+                    continue
+                rels.append((rtype, h, t, si, evidence))
+                _dump(r_fh, {"type": rtype, "head": h, "tail": t, "doc": doc_id, "sentence": si,
+                             "evidence": evidence, "extractor": extractor})
+            res.relations += len(rels)
+            acc.add_document(doc_id, date, ids, rels)
+    return res
+
+
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
     from conflictkg.graph.export import write_build_exports
     from conflictkg.graph.metrics import add_metrics
-    from conflictkg.graph.model import GraphAccumulator
     from conflictkg.resolvers import Name
     from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
@@ -258,24 +345,18 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
         clock[0] = now
 
+    engine = None
     try:
-        counts: Counter = Counter()  # (type, text, canonical) → mentions
-        shown = 0
-        with open(tmp / "documents.jsonl", "w", encoding="utf-8") as docs_fh, open(
-            tmp / "skipped.jsonl", "w", encoding="utf-8"
-        ) as skip_fh, open(tmp / WORK_FILE, "w", encoding="utf-8") as work_fh:
-            for item in _extracted(read_corpus(inputs, opts.max_doc_chars), opts):
-                if isinstance(item, Skipped):
-                    report.skipped += 1
-                    _dump(skip_fh, item.to_json())
-                    shown = _say_skipped(item, shown, opts.quiet)
-                    continue
-                doc_line, work_line, doc_names = item
-                report.documents += 1
-                docs_fh.write(doc_line)
-                work_fh.write(work_line)
-                counts.update(doc_names)
-                progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped")
+        if opts.executor == "dask":  # dask is imported only when asked for
+            from conflictkg.dask_executor import DaskExecutor
+
+            engine = DaskExecutor(opts, progress)
+        elif opts.executor != "local":
+            raise ValueError(f"unknown executor {opts.executor!r}: expected 'local' or 'dask'")
+        if engine is not None:
+            counts, shown = engine.extract(inputs, tmp, report, progress)
+        else:
+            counts, shown = _extract_locally(inputs, tmp, opts, report, progress)
         progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped", force=True)
         if report.skipped > shown and not opts.quiet:
             print(f"[conflictkg] {report.skipped - shown:,} more skipped inputs not shown "
@@ -285,7 +366,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         names: Counter = Counter({Name(*key): n for key, n in counts.items()})
         del counts
         progress.say(f"resolving {len(names):,} distinct names")
-        resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
+        with engine.resolving() if engine is not None else contextlib.nullcontext():
+            resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
         write_names(tmp / NAMES_FILE, all_names, resolution)
         entities = resolution.entities
         entity_of = {(n.type, n.text, n.canonical): eid for n, eid in resolution.entity_of.items()}
@@ -293,40 +375,14 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         lap("resolution")
 
         progress.say("writing mentions, relations and graph")
-        acc = GraphAccumulator()
-        doc_count: Counter = Counter()
-        mention_count: Counter = Counter()
-        with open(tmp / WORK_FILE, encoding="utf-8") as work_fh, open(
-            tmp / "mentions.jsonl", "w", encoding="utf-8"
-        ) as m_fh, open(tmp / "relations.jsonl", "w", encoding="utf-8") as r_fh:
-            for line in work_fh:
-                doc_id, date, mentions, relations = json.loads(line)
-                jdoc = _js(doc_id)
-                ids = []
-                out_lines = []
-                for si, start, end, text, etype, extractor, canonical in mentions:
-                    eid = entity_of[(etype, text, canonical)]
-                    ids.append((si, eid))
-                    # the row of Mention.to_json, written without building a dict per mention
-                    out_lines.append(
-                        f'{{"doc": {jdoc}, "sentence": {si}, "start": {start}, "end": {end}, "text": {_js(text)}, '
-                        f'"type": {_js(etype)}, "entity": {_js(eid)}, "extractor": {_js(extractor)}}}\n'
-                    )
-                m_fh.write("".join(out_lines))
-                mention_count.update(eid for _, eid in ids)
-                doc_count.update({eid for _, eid in ids})
-                report.mentions += len(ids)
-                rels = []
-                for rtype, head, tail, si, evidence, extractor in relations:
-                    h, t = ids[head][1], ids[tail][1]
-                    if h == t:
-                        continue
-                    rels.append((rtype, h, t, si, evidence))
-                    _dump(r_fh, {"type": rtype, "head": h, "tail": t, "doc": doc_id, "sentence": si,
-                                 "evidence": evidence, "extractor": extractor})
-                report.relations += len(rels)
-                acc.add_document(doc_id, date, ids, rels)
-        (tmp / WORK_FILE).unlink()
+        if engine is not None:
+            passed = engine.second_pass(tmp, entity_of)
+        else:
+            passed = second_pass(tmp / WORK_FILE, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of)
+            (tmp / WORK_FILE).unlink()
+        acc, mention_count, doc_count = passed.graph, passed.mention_count, passed.doc_count
+        report.mentions, report.relations = passed.mentions, passed.relations
+        del passed
         lap("graph_building")
 
         for eid, ent in entities.items():
@@ -344,6 +400,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         add_metrics(G)
         lap("metrics")
         write_build_exports(G, tmp)  # graphml, json, gexf, report.html
+        if engine is not None:
+            engine.write_exports(G, tmp)  # neo4j-admin CSV files, per partition
         report.top_actors = sorted(
             ((d.get("degree", 0), d["name"], d["type"]) for _, d in G.nodes(data=True)), reverse=True
         )[:10]
@@ -355,13 +413,17 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
                  "lexicon_files": list(opts.lexicon_files), "documents": report.documents,
                  "skipped": report.skipped, "mentions": report.mentions, "relations": report.relations,
                  "entities": dict(report.entities_by_type), "seconds": round(report.seconds, 3),
-                 "timings": timings, "workers": opts.workers or os.cpu_count() or 1},
+                 "timings": timings, "workers": opts.workers or os.cpu_count() or 1,
+                 "executor": opts.executor},
                 fh, ensure_ascii=False, indent=1,
             )
         _replace_dir(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        if engine is not None:
+            engine.close()
     return report
 
 
