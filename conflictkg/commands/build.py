@@ -40,7 +40,16 @@ def add_arguments(p) -> None:
                    help="analyst decisions that always win: merge/split/rename/retype (see resolvers/overrides.py)")
     p.add_argument("--previous", metavar="DIR",
                    help="earlier build folder: resolve the new documents against its names (same ids as one full build)")
-    p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="worker processes (default: all cores); with --executor dask, the LocalCluster's size")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: a process pool on this machine (default); dask: a Dask cluster "
+                        "(pip install 'conflictkg[dask]')")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="with --executor dask: a running scheduler (default: a LocalCluster); the inputs "
+                        "and --out must then be on a filesystem every worker sees at the same path")
+    p.add_argument("--partition-size", type=float, default=64.0, metavar="MB",
+                   help="with --executor dask: input per partition; bigger .jsonl files are split (default: 64)")
     p.add_argument("--max-chars", type=int, default=MAX_DOC_CHARS, metavar="N",
                    help=f"skip (and report) documents longer than N characters (default: {MAX_DOC_CHARS:,})")
     p.add_argument("--quiet", action="store_true", help="no progress or summary output")
@@ -61,6 +70,10 @@ def run(args) -> int:
         from conflictkg.extractors.camel_ner import load_pretrained
 
         load_pretrained()
+    if (args.scheduler or args.partition_size != 64.0) and args.executor != "dask":
+        raise ValueError("--scheduler and --partition-size go with --executor dask")
+    if args.partition_size <= 0:
+        raise ValueError(f"--partition-size {args.partition_size}: expected a positive number of MB")
     if args.max_chars < 1:
         raise ValueError(f"--max-chars {args.max_chars}: expected a positive number")
     for f in args.lexicon:
@@ -78,6 +91,9 @@ def run(args) -> int:
         quiet=args.quiet,
         overrides=args.overrides,
         previous=args.previous,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        partition_mb=args.partition_size,
     )
     settings = None
     if args.neo4j:  # ask for the password (if it must be asked) before the long part
