@@ -43,21 +43,21 @@ def _cues(words: str) -> list[tuple[str, ...]]:
     return [tuple(normalize_phrase(w).split()) for w in words.split("،") if w.strip()]
 
 
-# (relation, head types, tail types, cues, where the cue must be, max words between)
+# (relation, head types, tail types, cues, where the cue must be, max words between, rule name)
 # "start": the gap begins with the cue (after an optional comma) and is not much longer;
 # "any": the cue is anywhere in a short gap.
 RULES = [
-    ("SPOKESPERSON_OF", PEOPLE, GROUPS, _cues("المتحدث باسم، الناطق باسم، المتحدث الرسمي باسم، الناطق الرسمي باسم، المتحدث العسكري باسم، الناطق العسكري باسم، المتحدث الرسمي ل، الناطق الرسمي ل، المتحدثة باسم"), "start", 5),
-    ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، القائد العام ل، القائد العام، رئيس أركان، وهو قائد، وهو آمر، هو قائد، مؤسس، يقود، الذي يقود، القائد السابق ل، القائد ل، الرئيس السابق ل، آمر سابق ل، قائد سابق ل"), "start", 3),
-    ("MEMBER_OF", PEOPLE, ARMED, _cues("عضو، القيادي في، القيادي ب، المقاتل في، أحد قادة، من قادة، الضابط في، الضابط ب"), "start", 3),
-    ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4),
-    ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من، تعمل بالتنسيق مع، يعمل بالتنسيق مع، تحالفت مع، تحالف مع، قد تحالفت مع، قد تحالف مع، بالتعاون مع"), "start", 4),
-    ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 6),
-    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب، تنتشر في، ينتشر في، المنتشرة في، المنتشر في، التي تنتشر في، الذي ينتشر في، المقيمة في، المقيم في، المقيمين في، المتواجدة في، المتواجد في، الموجودة في، بوجود عسكري في، بوجود في، تتمركز ب، يتمركز ب، يتحصن في، يتحصنون في، تتحصن في"), "start", 4),
-    ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة، وسط"), "exact", 0),
-    ("MEMBER_OF", ARMED, ARMED, _cues("في، ب، التابعة ل الجيش"), "exact", 0),
-    ("AFFILIATED_WITH", {"ORGANIZATION"}, {"ORGANIZATION"}, _cues("في، ب"), "exact", 0),  # وزارة الدفاع بحكومة الوفاق
-    ("BASED_IN", {"ORGANIZATION"}, {"PLACE"}, _cues("في، ب"), "exact", 0),  # المؤسسة الوطنية للنفط في طرابلس
+    ("SPOKESPERSON_OF", PEOPLE, GROUPS, _cues("المتحدث باسم، الناطق باسم، المتحدث الرسمي باسم، الناطق الرسمي باسم، المتحدث العسكري باسم، الناطق العسكري باسم، المتحدث الرسمي ل، الناطق الرسمي ل، المتحدثة باسم"), "start", 5, "spokes"),
+    ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، القائد العام ل، القائد العام، رئيس أركان، وهو قائد، وهو آمر، هو قائد، مؤسس، يقود، الذي يقود، القائد السابق ل، القائد ل، الرئيس السابق ل، آمر سابق ل، قائد سابق ل"), "start", 3, "leads"),
+    ("MEMBER_OF", PEOPLE, ARMED, _cues("عضو، القيادي في، القيادي ب، المقاتل في، أحد قادة، من قادة، الضابط في، الضابط ب"), "start", 3, "member"),
+    ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4, "affiliated"),
+    ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من، تعمل بالتنسيق مع، يعمل بالتنسيق مع، تحالفت مع، تحالف مع، قد تحالفت مع، قد تحالف مع، بالتعاون مع"), "start", 4, "allied"),
+    ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 6, "fights"),
+    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب، تنتشر في، ينتشر في، المنتشرة في، المنتشر في، التي تنتشر في، الذي ينتشر في، المقيمة في، المقيم في، المقيمين في، المتواجدة في، المتواجد في، الموجودة في، بوجود عسكري في، بوجود في، تتمركز ب، يتمركز ب، يتحصن في، يتحصنون في، تتحصن في"), "start", 4, "based"),
+    ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة، وسط"), "exact", 0, "located-exact"),
+    ("MEMBER_OF", ARMED, ARMED, _cues("في، ب، التابعة ل الجيش"), "exact", 0, "member-exact"),
+    ("AFFILIATED_WITH", {"ORGANIZATION"}, {"ORGANIZATION"}, _cues("في، ب"), "exact", 0, "org-affiliated-exact"),  # وزارة الدفاع بحكومة الوفاق
+    ("BASED_IN", {"ORGANIZATION"}, {"PLACE"}, _cues("في، ب"), "exact", 0, "org-based-exact"),  # المؤسسة الوطنية للنفط في طرابلس
 ]
 # First words of the BASED_IN cues: a clause opened by و + verb (وتتمركز في) has its own subject.
 _BASED_FIRSTS = {c[0] for r in RULES if r[0] == "BASED_IN" for c in r[3]}
@@ -194,11 +194,11 @@ class CueRelationExtractor:
         seen = set()
         nested_by_sentence: dict[int, set[int]] = {}
 
-        def add(rtype: str, head: int, tail: int, si: int, evidence: str) -> None:
+        def add(rtype: str, head: int, tail: int, si: int, evidence: str, rule: str) -> None:
             key = (rtype, head, tail)
             if key not in seen and head != tail:
                 seen.add(key)
-                out.append(Relation(rtype, head, tail, analysis.document.id, si, evidence, self.name))
+                out.append(Relation(rtype, head, tail, analysis.document.id, si, evidence, f"{self.name}:{rule}"))
 
         for si, idxs in by_sentence.items():
             sent = analysis.sentences[si]
@@ -217,7 +217,7 @@ class CueRelationExtractor:
                     if mb.start < ma.end:
                         # nested: a person inside a group's name leads it (قوات حفتر)
                         if ma.type == "ARMED_GROUP" and mb.type in PEOPLE and mb.end == ma.end:
-                            add("LEADS", b, a, si, evidence)
+                            add("LEADS", b, a, si, evidence, "possessive")
                         continue
                     b_tok = bisect_right(starts, mb.start) - 1
                     if b_tok - a_end > MAX_GAP:
@@ -226,24 +226,24 @@ class CueRelationExtractor:
                     rel = self._pair(text, tokens, a_end, b_tok, mentions, ma, mb, between_ids, a in nested)
                     if rel:
                         head, tail = (a, b) if rel[1] else (b, a)
-                        add(rel[0], head, tail, si, evidence)
+                        add(rel[0], head, tail, si, evidence, rel[2])
                 # role before a group: the first person after it holds the role
                 if ma.type in GROUPS:
                     self._role_before(analysis, mentions, idxs, a_pos, add, si, evidence)
         return _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add)
 
     def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids, a_nested=False):
-        """(relation type, head is first) for two mentions in order, else None."""
+        """(relation type, head is first, rule name) for two mentions in order, else None."""
         words = token_gap(tokens, a_end, b_tok, mb.start)
         kinds_between = {mentions[i].type for i in between_ids if mentions[i].start >= ma.end}
         if ma.type in GROUPS and mb.type in PEOPLE and not kinds_between & PEOPLE and _cue_in(words, LED_BY, "start", 3):
-            return ("LEADS", False)
+            return ("LEADS", False, "led-by")
         if ma.type in PLACES and mb.type in ACTORS and _cue_in(words, STRONGHOLD, "exact", 0):
-            return ("BASED_IN", False)  # مصراتة معقل الإخوان
+            return ("BASED_IN", False, "stronghold")  # مصراتة معقل الإخوان
         if ma.type in PLACES and mb.type in ACTORS and not kinds_between & ACTORS and _cue_in(words, BASED_AFTER_PLACE, "start", 5):
-            return ("BASED_IN", False)  # قلعة سبها، التي تتخذ منها كتيبة X مقرا
+            return ("BASED_IN", False, "based-after-place")  # قلعة سبها، التي تتخذ منها كتيبة X مقرا
         if ma.type in ARMED and mb.type in ARMED and not kinds_between & ARMED and _between_and(text, ma, mb):
-            return ("FIGHTS", True)  # اشتباكات بين G1 وG2
+            return ("FIGHTS", True, "between-and")  # اشتباكات بين G1 وG2
         if ma.type == "PLACE" and mb.type in PLACES:
             if a_nested:
                 return None  # a place inside a group's name (كتيبة ثوار طرابلس في ...)
@@ -251,7 +251,7 @@ class CueRelationExtractor:
                 return None  # بلدة X شرق درنة: near Y, not in it
         raw = max(words[0], key=len) if words and words[0] else ""
         new_clause = raw[:1] == "و" and len(raw) > 3 and raw not in _BASED_FIRSTS
-        for rtype, heads, tails, cues, where, max_words in RULES:
+        for rtype, heads, tails, cues, where, max_words, rule in RULES:
             if ma.type in heads and mb.type in tails:
                 if kinds_between & tails and where != "exact":
                     continue
@@ -260,10 +260,10 @@ class CueRelationExtractor:
                 if where == "start" and words and not _cue_in(words, cues, "start", max_words):
                     continue
                 if _cue_in(words, cues, where, max_words):
-                    return (rtype, True)
+                    return (rtype, True, rule)
         if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
             if ma.type == "TRIBE" or _presence_before(text, ma):
-                return ("BASED_IN", True)  # قبائل X في Y، عناصر G في Y
+                return ("BASED_IN", True, "presence-in")  # قبائل X في Y، عناصر G في Y
         return None
 
     def _anaphoric_roles(self, tokens, starts, mentions, idxs, add, si, evidence) -> None:
@@ -284,7 +284,7 @@ class CueRelationExtractor:
                 continue
             ante = _antecedent(mentions, b, noun)
             if ante is not None:
-                add(role, b, ante, si, evidence)
+                add(role, b, ante, si, evidence, "anaphor-role")
 
     def _role_before(self, analysis, mentions, idxs, a_pos, add, si, evidence) -> None:
         ma = mentions[idxs[a_pos]]
@@ -311,7 +311,7 @@ class CueRelationExtractor:
                 n_words = len(WORD_RE.findall(gap))
                 verbs = {normalize(w) for w in WORD_RE.findall(gap)} & CLAUSE_WORDS
                 if n_words <= 6 and not verbs:
-                    add(role, b, idxs[a_pos], si, evidence)
+                    add(role, b, idxs[a_pos], si, evidence, "role-before")
                 return
             if not attached:
                 return  # another name first: the role belongs to it
@@ -433,8 +433,8 @@ def _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add)
     for r in list(out):
         if r.type in _HEAD_LISTS:
             for h in mates.get(r.head, ()):
-                add(r.type, h, r.tail, r.sentence, r.evidence)
+                add(r.type, h, r.tail, r.sentence, r.evidence, "list+" + r.extractor.split(":", 1)[-1])
         if r.type in _TAIL_LISTS:
             for t in mates.get(r.tail, ()):
-                add(r.type, r.head, t, r.sentence, r.evidence)
+                add(r.type, r.head, t, r.sentence, r.evidence, "list+" + r.extractor.split(":", 1)[-1])
     return out
