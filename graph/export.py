@@ -17,7 +17,9 @@ The other formats live beside this module: ``export_csv`` (neo4j-admin import),
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
 import networkx as nx
 
@@ -30,19 +32,69 @@ def _flat(value):
     return value
 
 
-def for_graphml(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of ``G`` whose attribute values GraphML can hold."""
-    H = nx.MultiDiGraph()
-    for n, d in G.nodes(data=True):
-        H.add_node(n, **{k: _flat(v) for k, v in d.items()})
-        H.nodes[n].setdefault("label", d.get("name", str(n)))
-    for a, b, k, d in G.edges(keys=True, data=True):
-        H.add_edge(a, b, key=k, **{kk: _flat(v) for kk, v in d.items()})
-    return H
+_GRAPHML_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
+
+
+def _graphml_type(value) -> str:
+    for py, name in _GRAPHML_TYPES:
+        if isinstance(value, py):
+            return name
+    return "string"
+
+
+def _graphml_keys(items) -> dict[str, str]:
+    """Attribute name → GraphML type over all items; a name seen with two types is a string."""
+    keys: dict[str, str] = {}
+    for d in items:
+        for k, v in d.items():
+            t = _graphml_type(_flat(v))
+            if keys.setdefault(k, t) != t:
+                keys[k] = "string" if "string" in (t, keys[k]) else "double"
+    return keys
+
+
+# characters XML 1.0 cannot carry at all (scraped text has form feeds and the like)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _graphml_value(value, gtype: str) -> str:
+    value = _flat(value)
+    if gtype == "boolean":
+        return "true" if value else "false"
+    return escape(_NOT_XML.sub(" ", str(value)))
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
-    nx.write_graphml(for_graphml(G), str(path), encoding="utf-8", named_key_ids=True)
+    """Write ``G`` as GraphML (what ``nx.write_graphml`` writes), streamed.
+
+    The file is written element by element from ``G`` itself: no flattened copy of the
+    graph is made, so a graph of millions of edges does not double in memory.
+    """
+    node_keys = _graphml_keys(d for _, d in G.nodes(data=True))
+    node_keys.setdefault("label", "string")
+    edge_keys = _graphml_keys(d for *_, d in G.edges(data=True))
+    with open(path, "w", encoding="utf-8") as fh:
+        w = fh.write
+        w('<?xml version=\'1.0\' encoding=\'utf-8\'?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for domain, keys in (("node", node_keys), ("edge", edge_keys)):
+            for k, t in keys.items():
+                w(f'  <key id={quoteattr(k)} for="{domain}" attr.name={quoteattr(k)} attr.type="{t}" />\n')
+        w('  <graph edgedefault="directed">\n')
+        for n, d in G.nodes(data=True):
+            w(f"    <node id={quoteattr(str(n))}>\n")
+            if "label" not in d:
+                w(f'      <data key="label">{_graphml_value(d.get("name", n), "string")}</data>\n')
+            for k, v in d.items():
+                w(f"      <data key={quoteattr(k)}>{_graphml_value(v, node_keys[k])}</data>\n")
+            w("    </node>\n")
+        for a, b, key, d in G.edges(keys=True, data=True):
+            w(f"    <edge source={quoteattr(str(a))} target={quoteattr(str(b))} id={quoteattr(str(key))}>\n")
+            for k, v in d.items():
+                w(f"      <data key={quoteattr(k)}>{_graphml_value(v, edge_keys[k])}</data>\n")
+            w("    </edge>\n")
+        w("  </graph>\n</graphml>\n")
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:
@@ -95,9 +147,17 @@ def read_gexf(path: str | Path) -> nx.MultiDiGraph:
 
 
 def write_json(G: nx.MultiDiGraph, path: str | Path) -> None:
-    data = nx.node_link_data(G, edges="links")
+    """Write ``G`` as networkx node-link JSON (``nx.node_link_data(G, edges="links")``), streamed."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     with open(path, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False)
+        fh.write(f'{{"directed": {dumps(G.is_directed())}, "multigraph": {dumps(G.is_multigraph())}, '
+                 f'"graph": {dumps(G.graph)}, "nodes": [')
+        for i, (n, d) in enumerate(G.nodes(data=True)):
+            fh.write(("" if i == 0 else ", ") + dumps({**d, "id": n}))
+        fh.write('], "links": [')
+        for i, (a, b, k, d) in enumerate(G.edges(keys=True, data=True)):
+            fh.write(("" if i == 0 else ", ") + dumps({**d, "source": a, "target": b, "key": k}))
+        fh.write("]}")
 
 
 def read_json(path: str | Path) -> nx.MultiDiGraph:
@@ -108,16 +168,24 @@ def read_json(path: str | Path) -> nx.MultiDiGraph:
 BUILD_EXPORTS = ("graph.graphml", "graph.json", "graph.gexf", "report.html")
 
 
-def write_build_exports(G: nx.MultiDiGraph, folder: str | Path) -> None:
+# networkx's GEXF writer builds the whole XML tree in memory: above this size ``build``
+# leaves GEXF to ``conflictkg export --format gexf`` rather than double its peak memory.
+GEXF_MAX_EDGES = 200_000
+
+
+def write_build_exports(G: nx.MultiDiGraph, folder: str | Path) -> list[str]:
     """What ``conflictkg build`` writes by default: the exports that need only the graph
-    (no pass over ``mentions.jsonl``): GraphML, JSON, GEXF and the HTML report."""
+    (no pass over ``mentions.jsonl``): GraphML, JSON, GEXF (up to ``GEXF_MAX_EDGES``
+    edges) and the HTML report. Returns the names written."""
     from conflictkg.graph.report_html import write_report
 
     folder = Path(folder)
     write_graphml(G, folder / "graph.graphml")
     write_json(G, folder / "graph.json")
-    write_gexf(G, folder / "graph.gexf")
+    if G.number_of_edges() <= GEXF_MAX_EDGES:
+        write_gexf(G, folder / "graph.gexf")
     write_report(G, folder / "report.html")
+    return [name for name in BUILD_EXPORTS if (folder / name).exists()]
 
 
 FORMATS = ("graphml", "gexf", "json", "csv", "cypher", "html")
