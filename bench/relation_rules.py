@@ -6,9 +6,10 @@ and counts, per rule, the relations that match a gold relation (TP) and those th
 not (FP). A relation whose head or tail entity is itself wrong counts as FP too: that is
 what a user of the graph sees.
 
-    python bench/relation_rules.py ../shared/corpus/seeds tests/data/heldout tests/data/heldout2
+    python bench/relation_rules.py [-v] ../shared/corpus/seeds tests/data/heldout tests/data/heldout2
 
-Each corpus folder must hold ``gold/``. Prints one table per corpus and one in total.
+Each corpus folder must hold ``gold/``. Prints one table per corpus and one in total,
+the FP relations (with ``-v`` the TP ones too).
 """
 from __future__ import annotations
 
@@ -35,9 +36,10 @@ def rule_counts(corpus: Path, out: Path) -> tuple[Counter, Counter, list]:
             rule = f'{r["type"]}/{r["extractor"].split(":", 1)[-1]}'
             if key in wrong:
                 fp[rule] += 1
-                details.append((rule, r["doc"], r["head"], r["tail"]))
+                details.append(("FP", rule, r["doc"], r["head"], r["tail"]))
             else:
                 tp[rule] += 1
+                details.append(("TP", rule, r["doc"], r["head"], r["tail"]))
     return tp, fp, details
 
 
@@ -52,6 +54,8 @@ def table(tp: Counter, fp: Counter) -> str:
 
 
 def main(argv: list[str]) -> int:
+    verbose = "-v" in argv
+    argv = [a for a in argv if a != "-v"]
     if not argv:
         print(__doc__)
         return 2
@@ -62,8 +66,9 @@ def main(argv: list[str]) -> int:
             all_tp += tp
             all_fp += fp
             print(f"== {corpus}\n{table(tp, fp)}")
-            for d in details:
-                print("  FP", *d)
+            for d in sorted(details):
+                if verbose or d[0] == "FP":
+                    print(" ", *d)
     print(f"== total\n{table(all_tp, all_fp)}")
     return 0
 

@@ -83,7 +83,7 @@ MAX_NAME = {"COMMANDER": 4, "PERSON": 4, "PLACE": 2, "TRIBE": 2, "ARMED_GROUP": 
 
 def _trigger_firsts() -> frozenset[str]:
     phrases = (RANKS | PERSON_TITLES | PERSON_TITLES_EXTRA | QUOTE_TRIGGERS | GROUP_HEADS | TRIBE_WORDS | COUNCIL_HEADS
-               | PLACE_TRIGGERS | PLACE_HEADS | ROLE_AFTER_NAME)
+               | PLACE_TRIGGERS | PLACE_HEADS | ROLE_AFTER_NAME | _norm_set("حي، بحي، وبحي، فبحي"))
     return frozenset(p.split()[0] for p in phrases)
 
 
@@ -303,7 +303,7 @@ class PatternExtractor:
                 self._tribes(analysis, si, tokens, i + bl, out)
                 continue
             # --- places after a classifier (مدينة X) or with a facility head (قاعدة X الجوية)
-            pl = _phrase_at(tokens, i, PLACE_TRIGGERS)
+            pl = _phrase_at(tokens, i, PLACE_TRIGGERS) or _district_at(tokens, i)
             if pl:
                 self._place(analysis, si, tokens, i + pl, emit)
                 continue
@@ -489,6 +489,27 @@ class PatternExtractor:
             k += 1
         start = tokens[i].start + _proclitic_len(tokens[i], PLACE_HEADS)
         out.append(analysis.mention(si, start, tokens[k - 1].end, "PLACE", self.name))
+
+
+DISTRICT = _norm_set("حي")
+GLUED_DISTRICT = _norm_set("بحي، وبحي، فبحي")
+AT_WORDS = _norm_set("في، فى، ب، من، إلى، الى، داخل، سكان، أحياء")
+
+
+def _district_at(tokens: list[Token], i: int) -> int:
+    """1 when token ``i`` is حي (a district) after a preposition (في حي X، بحي X), else 0.
+
+    A bare حي is also the adjective "alive", so it is read as a trigger only there.
+    """
+    if tokens[i].norm in GLUED_DISTRICT:
+        return 1  # بحي: too short for the proclitic to be detached
+    for form, cut in tokens[i].forms:
+        if form in DISTRICT:
+            if cut and tokens[i].norm[:cut] in AT_WORDS:
+                return 1
+            if not cut and i and not tokens[i].break_before and tokens[i - 1].norm in AT_WORDS:
+                return 1
+    return 0
 
 
 def _inside_prior(analysis: Analysis, si: int, tokens: list[Token], i: int) -> bool:

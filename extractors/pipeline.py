@@ -50,6 +50,7 @@ class ExtractionPipeline:
         mentions = resolve_overlaps(analysis.prior)
         mentions = resolve_overlaps(document_passes(analysis, mentions))
         relations = self.relation_extractor(analysis, mentions)
+        _commanders_by_relation(mentions, relations)
         sentences = [Sentence(s.index, s.start, s.end) for s in analysis.sentences]
         return DocResult(document, sentences, mentions, relations)
 
@@ -66,10 +67,17 @@ def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention
     * ``<person> المكنى بـ "أبوعزام"``: the alias is a mention of the same person;
     * a person named in full is later mentioned by the surname alone (``حفتر``);
     * ``قوات <person>`` is a group mention containing the person mention;
-    * a name typed COMMANDER once is a COMMANDER in the whole document.
+    * a name typed COMMANDER once is a COMMANDER in the whole document;
+    * operations (``عملية بركان الغضب``) are events, and ``شرق ليبيا`` after a compass
+      word (``جنوب شرق ليبيا``) is a direction, not the region: both are dropped;
+    * a unit number after a known group name belongs to it (``كتيبة الفاروق 301``);
+    * a group ``التابعة ل`` a body of the other camp is not the lexicon's group of that
+      name (``الجيش الليبي التابع لحكومة الوفاق`` is not the LNA).
     """
     index = _TokenIndex(analysis)
-    out = list(mentions)
+    out = _not_entities(analysis, index, mentions)
+    _numbered_units(analysis, index, out)
+    _other_side(analysis, index, out)
     out += _aliases(analysis, index, out)
     out += _surnames(analysis, index, out)
     out += _spokespeople(analysis, index, out)
@@ -271,3 +279,78 @@ def _name_keys(text: str) -> set[str]:
 
     words = [w for w in normalize_phrase(text).split() if w not in FUNCTION_WORDS]
     return {" ".join(words)} if words else set()
+
+
+OPERATION_WORDS = _norm_set("عملية")
+COMPASS = _norm_set("جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي")
+# Camps of the lexicon's ``side`` attribute: a group answering to the other camp is another group.
+CAMPS = {"GNA": "west", "GNU": "west", "GNC": "west", "LNA": "east", "GNS": "east"}
+ANSWERS_TO = _norm_set("التابع، التابعة، التابعين، الموالية، الموالي، الموالين")
+
+
+def _not_entities(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
+    """Mentions without operations (events) and compass directions read as regions."""
+    out = []
+    for m in mentions:
+        toks = index.tokens[m.sentence]
+        i = index.at(m.sentence, m.start)
+        if m.type == "ARMED_GROUP" and toks[i].start == m.start and toks[i].norm in OPERATION_WORDS:
+            continue  # عملية بركان الغضب: an operation; قوات بركان الغضب is the group
+        if m.type == "PLACE" and toks[i].norm in COMPASS and i and toks[i - 1].norm in COMPASS \
+                and not toks[i].break_before:
+            continue  # جنوب شرق ليبيا: south-east of Libya, not the eastern region
+        out.append(m)
+    return out
+
+
+def _numbered_units(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> None:
+    """``كتيبة الفاروق 301``: a 1-3 digit number after a group name ends the name, unless it
+    counts what follows (``كتيبة الفاروق 200 مقاتل``)."""
+    for m in mentions:
+        if m.type != "ARMED_GROUP":
+            continue
+        toks = index.tokens[m.sentence]
+        j = index.at(m.sentence, m.end - 1) + 1
+        if j >= len(toks) or toks[j].break_before or toks[j].start - m.end > 1:
+            continue
+        num = toks[j].text
+        if not (num.isdigit() and len(num) <= 3):
+            continue
+        if j + 1 < len(toks) and not toks[j + 1].break_before and not toks[j + 1].norm.startswith("ال"):
+            continue
+        m.end = toks[j].end
+        m.text = analysis.document.text[m.start : m.end]
+        m.canonical = ""
+
+
+def _other_side(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> None:
+    """``الجيش الليبي التابع لحكومة الوفاق``: the lexicon's group of that name is of the
+    other camp, so the mention stands for a group of its own (no canonical, no side)."""
+    starts = {(m.sentence, m.start): m for m in mentions}
+    for m in mentions:
+        camp = CAMPS.get(m.attrs.get("side", ""))
+        if m.type != "ARMED_GROUP" or camp is None:
+            continue
+        toks = index.tokens[m.sentence]
+        j = index.at(m.sentence, m.end - 1) + 1
+        if j >= len(toks) or toks[j].norm not in ANSWERS_TO or j + 1 >= len(toks):
+            continue
+        t = toks[j + 1]
+        tail = starts.get((m.sentence, t.start + (1 if t.norm[:1] == "ل" and len(t.forms) > 1 else 0)))
+        other = CAMPS.get(tail.attrs.get("side", "")) if tail is not None else None
+        if other is not None and other != camp:
+            m.canonical = m.text
+            m.attrs = {k: v for k, v in m.attrs.items() if k != "side"}
+
+
+def _commanders_by_relation(mentions: list[Mention], relations) -> None:
+    """A person stated to lead or speak for an armed group (``التي يقودها X``) is a COMMANDER."""
+    changed = False
+    for r in relations:
+        head, tail = mentions[r.head], mentions[r.tail]
+        if r.type in ("LEADS", "SPOKESPERSON_OF") and tail.type == "ARMED_GROUP" and head.type == "PERSON" \
+                and head.extractor != "lexicon":
+            head.type = "COMMANDER"
+            changed = True
+    if changed:
+        _one_person_type(mentions)

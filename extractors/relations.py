@@ -69,7 +69,8 @@ BASED_AFTER_PLACE = _cues("التي تتخذ منها، الذي تتخذ منه
 # Directions: "X جنوب Y" puts X inside Y only when Y is a country or a region, or X a district.
 DIRECTIONS = list(_cues("جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة"))
 REGION_KINDS = {"region", "valley", "mountain", "sea"}
-DISTRICT_WORDS = {normalize(w) for w in "منطقة حي ضاحية".split()}
+# منطقة is left out: "منطقة X غرب Y" names an area near Y as often as a district of it.
+DISTRICT_WORDS = {normalize(w) for w in "حي ضاحية".split()}
 # "اشتباكات بين G1 وG2": fighting nouns before بين
 FIGHT_NOUNS = {normalize(w) for w in "اشتباكات الاشتباكات اشتباك مواجهات المواجهات معارك المعارك قتال القتال اقتتال الاقتتال حرب الحرب".split()}
 # Plural member nouns that may stand between و and the second group (وعناصر من كتيبة X)
@@ -262,7 +263,7 @@ class CueRelationExtractor:
                 if _cue_in(words, cues, where, max_words):
                     return (rtype, True, rule)
         if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
-            if ma.type == "TRIBE" or _presence_before(text, ma):
+            if ma.type == "TRIBE" and _tribe_named_as_such(text, mentions, ma) or ma.type != "TRIBE" and _presence_before(text, ma):
                 return ("BASED_IN", True, "presence-in")  # قبائل X في Y، عناصر G في Y
         return None
 
@@ -315,6 +316,25 @@ class CueRelationExtractor:
                 return
             if not attached:
                 return  # another name first: the role belongs to it
+
+
+TRIBE_NOUNS = {normalize(w) for w in "قبيلة قبائل عشيرة عشائر قبيلتي أبناء مشايخ أعيان".split()}
+
+
+def _tribe_named_as_such(text: str, mentions: list[Mention], m: Mention) -> bool:
+    """``قبائل A وB في L`` states where the tribes live; ``الصراع بين A وB في L`` only
+    where they fought: the tribe, or the coordinated list it ends, follows a tribe noun."""
+    items = [x for x in mentions if x.sentence == m.sentence and x.type == "TRIBE" and x.end <= m.start]
+    start = m.start
+    for _ in range(8):
+        words = WORD_RE.findall(text[max(0, start - 30) : start])
+        if words and {f for f, _ in clitic_forms(normalize(words[-1]))} & TRIBE_NOUNS:
+            return True
+        prev = next((x for x in items if " ".join(text[x.end : start].split()) in _LIST_GAP and x.end < start), None)
+        if prev is None:
+            return False
+        start = prev.start
+    return False
 
 
 def _presence_before(text: str, m: Mention) -> bool:

@@ -96,6 +96,28 @@ def test_generic_group_phrases_are_not_names(pipe):
     assert not any(ty == "ARMED_GROUP" for _, ty in got)
 
 
+def test_operations_are_events_not_groups(pipe):
+    got = found(pipe, "وقال المتحدث باسم عملية بركان الغضب إن قوات بركان الغضب تقدمت.")
+    assert ("قوات بركان الغضب", "ARMED_GROUP") in got
+    assert not [x for x in got if x[0].startswith("عملية")], got
+
+
+def test_unit_number_after_a_known_group_name_belongs_to_it(pipe):
+    assert ("كتيبة الفاروق 301", "ARMED_GROUP") in found(pipe, "وشاركت كتيبة الفاروق 301 القادمة من مصراتة.")
+    # a number that counts what follows is not part of the name
+    assert ("كتيبة الفاروق", "ARMED_GROUP") in found(pipe, "وأرسلت كتيبة الفاروق 200 مقاتل إلى الجبهة.")
+
+
+def test_district_after_a_preposition_is_a_place(pipe):
+    assert ("الصابري", "PLACE") in found(pipe, "ودارت المواجهات في حي الصابري ليلا.")
+    assert ("الليثي", "PLACE") in found(pipe, "وسقطت قذيفة بحي الليثي.")
+
+
+def test_compass_direction_before_a_region_name_is_not_the_region(pipe):
+    got = found(pipe, "تقع الجغبوب جنوب شرق ليبيا قرب الحدود.")
+    assert ("ليبيا", "COUNTRY") in got and not [x for x in got if x[1] == "PLACE" and "شرق" in x[0]], got
+
+
 def test_kunya_attaches_to_the_person(pipe):
     result = pipe(Document("k", 'وكان يوسف الغرابلي الملقب بـ "أبو أنس" هو قائد كتيبة الفاروق.'))
     by_text = {m.text: m for m in result.mentions}

@@ -32,7 +32,9 @@ def test_evidence_is_the_sentence(pipe):
     ("وصلت كتيبة صقور الجنوب المتمركزة في مدينة أوباري إلى الحدود.", ("BASED_IN", "كتيبة صقور الجنوب", "أوباري")),
     ("أعلن آمر غرفة عمليات الكفرة العميد فرج الزوي أن الوضع هادئ.", ("LEADS", "فرج الزوي", "غرفة عمليات الكفرة")),
     ("تقع بلدة تراغن جنوب ليبيا.", ("LOCATED_IN", "تراغن", "ليبيا")),
-    ("تقع منطقة الطيوري جنوب سبها.", ("LOCATED_IN", "الطيوري", "سبها")),  # a district of the town
+    ("وقعت الاشتباكات في حي الطيوري جنوب سبها.", ("LOCATED_IN", "الطيوري", "سبها")),  # a district of the town
+    ("اندلعت معارك في مدينة أوباري جنوب غرب ليبيا.", ("LOCATED_IN", "أوباري", "ليبيا")),  # not the region شرق/غرب ليبيا
+    ("ودعا أعيان قبائل المقارحة والحساونة في وادي الشاطئ إلى التهدئة.", ("BASED_IN", "الحساونة", "وادي الشاطئ")),
     ("وأعلنت كتيبة شهداء غدامس أنها استهدفت ميليشيا \"فرسان الحدود\" قرب الحدود.", ("FIGHTS", "كتيبة شهداء غدامس", "فرسان الحدود")),
     ("وتقاتل خلايا داعش في جبل الهروج منذ أشهر.", ("BASED_IN", "داعش", "جبل الهروج")),
 ])
@@ -51,6 +53,10 @@ def test_possessive_group_is_led_by_the_person(pipe):
     "قتل الجيش الوطني الليبي عشرة مسلحين في سبها.",
     # a town south of another town lies near it, not in it (the gold convention)
     "تقع بلدة تراغن جنوب سبها.",
+    # منطقة X غرب Y: an area near Y as often as a district of it
+    "وتقدمت القوات نحو منطقة الوادي الأخضر غرب مرزق.",
+    # tribes named in a conflict: where they fought, not where they live
+    "وتعود المواجهات بين الحساونة والمقارحة في براك الشاطئ إلى عام 2014.",
     # too far apart, with other names between
     "هاجمت كتيبة صقور الجنوب أمس بعد أن أعلن العقيد سالم الورفلي وقادة آخرون في اجتماع طويل موقفهم من ميليشيا \"فرسان الحدود\".",
 ])
@@ -68,3 +74,22 @@ def test_relation_indexes_point_to_mentions_of_the_right_types(pipe):
             assert head.type in ("COMMANDER", "PERSON")
         if x.type in ("BASED_IN", "LOCATED_IN"):
             assert tail.type in ("PLACE", "COUNTRY")
+
+
+def test_each_relation_names_its_rule(pipe):
+    r = pipe(Document("x", "وصلت كتيبة صقور الجنوب بقيادة العقيد عمران الفيتوري إلى المدينة."))
+    assert [x.extractor for x in r.relations] == ["cues:led-by"]
+
+
+def test_a_person_leading_an_armed_group_is_a_commander(pipe):
+    r = pipe(Document("c", "وانتشرت كتيبة درع الصحراء، التي يقودها عبد المنعم سالم التارقي، في أطراف المدينة."))
+    assert ("عبد المنعم سالم التارقي", "COMMANDER") in {(m.text, m.type) for m in r.mentions}
+
+
+def test_army_of_the_other_camp_is_not_the_lexicon_army(pipe):
+    """الجيش الليبي is the LNA in the lexicon; answering to the GNA it is another army."""
+    r = pipe(Document("s", "وقالت قوات الجيش الليبي التابعة لحكومة الوفاق إنها صدت الهجوم."))
+    army = next(m for m in r.mentions if m.text == "الجيش الليبي")
+    assert army.canonical != "الجيش الوطني الليبي" and "side" not in army.attrs
+    r = pipe(Document("s2", "وقال الجيش الليبي إنه صد الهجوم."))
+    assert next(m for m in r.mentions if m.text == "الجيش الليبي").canonical == "الجيش الوطني الليبي"
