@@ -70,8 +70,8 @@ def plan_partitions(inputs, partition_bytes: int) -> list[list[tuple]]:
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "big.jsonl").write_text("".join('{"id": "%d", "text": "x"}\\n' % i for i in range(100)))
     >>> parts = plan_partitions([d / "big.jsonl", d / "missing.txt"], 1000)
-    >>> [p[0][0] for p in parts], parts[-1][-1][0]
-    (['range', 'range', 'range'], 'skipped')
+    >>> [[e[0] for e in p] for p in parts]
+    [['range'], ['range'], ['range'], ['skipped']]
     """
     parts: list[list[tuple]] = []
     group: list[tuple] = []
@@ -271,10 +271,16 @@ def _merge_results(a, b):
     return a.merge(b)
 
 
-def _score_group(group, cutoff: float) -> list:
+def _score_groups(groups, cutoff: float) -> list:
+    """The pairs of a partition of blocks as two arrays: a list of small tuples would
+    take longer to send back than to score."""
+    import numpy as np
+
     from conflictkg.resolvers.fuzzy import score_block
 
-    return score_block([member for _, member in group[1]], cutoff, workers=1)
+    pairs = [p for _, group in groups for p in score_block([member for _, member in group], cutoff, workers=1)]
+    return [(np.array([p[:2] for p in pairs], dtype=np.int64).reshape(-1, 2),
+             np.array([p[2] for p in pairs], dtype=np.float64))]
 
 
 def _keyed(entry) -> list:
@@ -459,8 +465,9 @@ class DaskExecutor:
         npartitions = max(1, min(4 * nworkers, len(items) // 2000 + 1))
         bag = db.from_sequence(list(enumerate(items)), npartitions=npartitions)
         groups = bag.map(_keyed).flatten().groupby(_block_key, shuffle="tasks")
-        pairs = groups.map(_score_group, cutoff).flatten()
-        return self.client.compute(pairs).result()
+        pairs = groups.map_partitions(_score_groups, cutoff)
+        return [(i, j, s) for ij, score in self.client.compute(pairs).result()
+                for (i, j), s in zip(ij.tolist(), score.tolist())]
 
     # -- second pass
 
@@ -474,7 +481,8 @@ class DaskExecutor:
             for name in ("mentions.jsonl", "relations.jsonl"):
                 (tmp / name).touch()
             return _build.PassResult(GraphAccumulator())
-        mapping = self.client.scatter(entity_of, broadcast=True, hash=False)
+        # one object on every worker (scattering the dict itself would scatter each value)
+        [mapping] = self.client.scatter([entity_of], broadcast=True, hash=False)
         level = [self.client.submit(_second_pass_partition, n, str(pdir), mapping, str(csv_dir), pure=False)
                  for n, pdir in enumerate(self.parts)]
         while len(level) > 1:  # an ordered tree reduction: merge(a, b) means "a, then b"
