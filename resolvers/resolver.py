@@ -211,21 +211,45 @@ def _alias_step(units: list[_Unit], clusters: _Clusters, lexicon) -> None:
 
 
 def _fuzzy_step(units: list[_Unit], clusters: _Clusters, cutoff: float) -> list[dict]:
-    items = [(u.fam, " ".join(loose_tokens(u.key, u.fam))) for u in units]
-    owner = list(range(len(units)))
+    # Two units that carry a canonical never merge here (the lexicon, or the document's
+    # own reading, has decided them), so a pair of such units is never worth scoring:
+    # they share one item per distinct loose form, and only pairs with at least one
+    # unit without a canonical are expanded. Without this, k units of one loose form
+    # (a surname the documents attach to k different full names) cost k² pairs.
+    items: list[tuple[str, str]] = []
+    owner: list[list[int]] = []
+    with_canonical: list[bool] = []
+    shared: dict[tuple[str, str], int] = {}
+
+    def add(i: int, item: tuple[str, str], canonical: bool) -> None:
+        if canonical:
+            at = shared.get(item)
+            if at is not None:
+                if i not in owner[at]:
+                    owner[at].append(i)
+                return
+            shared[item] = len(items)
+        items.append(item)
+        owner.append([i])
+        with_canonical.append(canonical)
+
+    for i, u in enumerate(units):
+        add(i, (u.fam, " ".join(loose_tokens(u.key, u.fam))), bool(u.lex))
     # a lexicon entry's canonical name is compared too, even when no mention spells it
-    virtual = {}
+    virtual = set()
     for i, u in enumerate(units):
         if u.lex_key and (u.fam, u.lex) not in virtual:
-            virtual[(u.fam, u.lex)] = i
-            items.append((u.fam, " ".join(loose_tokens(u.lex_key, u.fam))))
-            owner.append(i)
+            virtual.add((u.fam, u.lex))
+            add(i, (u.fam, " ".join(loose_tokens(u.lex_key, u.fam))), True)
     low = max(cutoff - REVIEW_MARGIN, 0)
     pairs = []
-    for i, j, s in fuzzy.candidate_pairs(items, low):
-        i, j = owner[i], owner[j]
-        if i != j:
-            pairs.append((min(i, j), max(i, j), s))
+    for p, q, s in fuzzy.candidate_pairs(items, low):
+        if with_canonical[p] and with_canonical[q]:
+            continue
+        for i in owner[p]:
+            for j in owner[q]:
+                if i != j:
+                    pairs.append((min(i, j), max(i, j), s))
     score: dict[tuple[int, int], float] = {}
     for i, j, s in pairs:
         score[(i, j)] = max(s, score.get((i, j), 0))
