@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 SCORER = "rapidfuzz.fuzz.ratio on sorted loose tokens"
 MIN_LETTERS = 5  # shorter names are never fuzzy-matched: too many real neighbours
 MAX_BLOCK = 3000
+SHORT_TOKEN = 4  # tokens this short must match exactly (أحمد ≠ محمد)
 _DIGITS = re.compile(r"\d+")
 
 
@@ -75,11 +76,19 @@ def block_keys(fam: str, loose: str) -> list[tuple]:
     [(0, 'PLACE', 2, ('م', 'ل')), (1, 'PLACE', 2, ('ه', 'ا'))]
     >>> block_keys("PLACE", "سرت")
     []
+
+    A token of four letters or fewer must be identical in any eligible pair
+    (:func:`tokens_compatible`), so it enters the key whole: names that differ in one
+    are never scored at all, instead of being scored and then rejected.
+
+    >>> block_keys("ARMED_GROUP", "كتيبه 444 محمد")
+    [(0, 'ARMED_GROUP', 3, ('ك', '444', 'محمد')), (1, 'ARMED_GROUP', 3, ('ه', '444', 'محمد'))]
     """
     if len(loose.replace(" ", "")) < MIN_LETTERS:
         return []
     toks = loose.split()
-    return [(0, fam, len(toks), tuple(t[0] for t in toks)), (1, fam, len(toks), tuple(t[-1] for t in toks))]
+    return [(0, fam, len(toks), tuple(t if len(t) <= SHORT_TOKEN else t[0] for t in toks)),
+            (1, fam, len(toks), tuple(t if len(t) <= SHORT_TOKEN else t[-1] for t in toks))]
 
 
 def map_blocks_locally(items: list[tuple[str, str]], cutoff: float, workers: int = -1):
@@ -154,7 +163,7 @@ def tokens_compatible(a: str, b: str) -> bool:
     if len(ta) != len(tb):
         return False
     for x, y in zip(ta, tb):
-        if x != y and (min(len(x), len(y)) <= 4 or fuzz.ratio(x, y) < 75):
+        if x != y and (min(len(x), len(y)) <= SHORT_TOKEN or fuzz.ratio(x, y) < 75):
             return False
     return True
 
