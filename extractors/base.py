@@ -2,6 +2,7 @@
 registry of components by name, and overlap resolution between their mentions."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
@@ -20,20 +21,35 @@ class Analysis:
     # mentions found by the components that ran before (the lexicon before the patterns)
     prior: list[Mention] = field(default_factory=list)
     _prior_index: dict | None = field(default=None, repr=False)
+    _starts: list | None = field(default=None, repr=False)
 
     def prior_at(self, sentence: int, token: int) -> Mention | None:
-        """The earlier mention that starts inside token ``token`` of ``sentence``, if any."""
-        if self._prior_index is None:
-            self._prior_index = {}
-            for m in self.prior:
-                toks = self.tokens[m.sentence]
-                for ti, t in enumerate(toks):
-                    if t.start <= m.start < t.end:
-                        old = self._prior_index.get((m.sentence, ti))
-                        if old is None or old.end - old.start < m.end - m.start:
-                            self._prior_index[(m.sentence, ti)] = m
-                        break
-        return self._prior_index.get((sentence, token))
+        """The earlier mention that starts inside token ``token`` of ``sentence``, if any.
+
+        When several do, the longest (the first one seen among equally long ones).
+        """
+        index = self._prior_index
+        if index is None:
+            index = self._prior_index = self._index_prior()
+        return index.get((sentence, token))
+
+    def _index_prior(self) -> dict[tuple[int, int], Mention]:
+        index: dict[tuple[int, int], Mention] = {}
+        for m in self.prior:
+            ti = bisect_right(self.token_starts(m.sentence), m.start) - 1  # last token starting at or before m
+            if ti < 0 or m.start >= self.tokens[m.sentence][ti].end:
+                continue  # m starts between two tokens
+            key = (m.sentence, ti)
+            old = index.get(key)
+            if old is None or old.end - old.start < m.end - m.start:
+                index[key] = m
+        return index
+
+    def token_starts(self, sentence: int) -> list[int]:
+        """Start offsets of the tokens of ``sentence`` (for bisecting an offset to a token)."""
+        if self._starts is None:
+            self._starts = [[t.start for t in toks] for toks in self.tokens]
+        return self._starts[sentence]
 
     def add_prior(self, mentions: list[Mention]) -> None:
         self.prior.extend(mentions)

@@ -5,6 +5,8 @@ span, so ``وبنغازى`` yields the mention ``بنغازى``.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from conflictkg.records import Mention
 
 from .base import Analysis, register
@@ -15,19 +17,21 @@ from .text import Token, normalize_phrase, skip_letters  # noqa: F401  (skip_let
 _TYPE_CUES = {"PLACE": PLACE_CLASSIFIERS | PLACE_HEADS, "TRIBE": TRIBE_TRIGGERS}
 
 
-def _cue_before(tokens: list[Token], i: int) -> set[str]:
+def _cue_before(tokens: list[Token], i: int) -> frozenset[str]:
     """Entity types whose cue word directly precedes token ``i`` (one or two words)."""
-    types = set()
     if i == 0 or tokens[i].break_before:
-        return types
-    prev = {f for f, _ in tokens[i - 1].forms}
-    prev2 = set()
-    if i >= 2 and not tokens[i - 1].break_before:
-        prev2 = {f"{f} {tokens[i - 1].norm}" for f, _ in tokens[i - 2].forms}
-    for etype, cues in _TYPE_CUES.items():
-        if prev & cues or prev2 & cues:
-            types.add(etype)
-    return types
+        return frozenset()
+    two_back = tokens[i - 2].forms if i >= 2 and not tokens[i - 1].break_before else None
+    return _cue_types(tokens[i - 1].forms, two_back)
+
+
+@lru_cache(maxsize=100_000)
+def _cue_types(prev: tuple, prev2: tuple | None) -> frozenset[str]:
+    """Types cued by the word before a name (its forms ``prev``) and, when not separated
+    from it, the word before that (``prev2``); cached, the same pairs recur all the time."""
+    one = {f for f, _ in prev}
+    two = {f"{f} {prev[0][0]}" for f, _ in prev2} if prev2 is not None else set()
+    return frozenset(etype for etype, cues in _TYPE_CUES.items() if one & cues or two & cues)
 
 
 @register("lexicon")
@@ -36,6 +40,11 @@ class LexiconExtractor:
 
     def __init__(self, lexicon: Lexicon | None = None, lexicon_files: tuple[str, ...] = ()):
         self.lexicon = lexicon or default_lexicon(tuple(lexicon_files))
+        entries = self.lexicon.entries
+        self._types = [e.type for e in entries]
+        self._needs_cue = [e.needs_cue for e in entries]
+        self._groups = _group_candidates(self.lexicon.by_first)
+        self._readings: dict[str, tuple] = {}  # token norm -> its readings that start a name
 
     def __call__(self, analysis: Analysis) -> list[Mention]:
         out: list[Mention] = []
@@ -43,12 +52,24 @@ class LexiconExtractor:
         pending = []  # names that need a cue and had none: (sentence, token, length, cut, entry ids)
         emitted: dict[int, set[int]] = {}  # sentence -> token indexes covered by a PLACE-like mention
         confirmed: set[int] = set()
+        readings = self._readings
         for si, tokens in enumerate(analysis.tokens):
             n = len(tokens)
+            norms = [t.norm for t in tokens]
+            # run[i]: tokens from i on with no break between them (a name never spans a break)
+            run = [1] * n
+            for i in range(n - 2, -1, -1):
+                if not tokens[i + 1].break_before:
+                    run[i] = run[i + 1] + 1
             covered_until = 0
             tribe_list_end = -1
             for i in range(n):
-                best = self._longest(tokens, i)
+                cands = readings.get(norms[i])
+                if cands is None:
+                    cands = self._name_readings(tokens[i])
+                if not cands:
+                    continue  # most tokens start no lexicon name
+                best = _longest(cands, i, norms, run)
                 if best is None:
                     continue
                 k, negcut, idxs = best
@@ -56,8 +77,8 @@ class LexiconExtractor:
                     continue  # overlaps the end of a longer name: not a nested one
                 cues = _cue_before(tokens, i)
                 if i == tribe_list_end and i and (tokens[i].norm[0] == "و" or _comma_before(analysis, tokens, i)):
-                    cues.add("TRIBE")  # the next item of a tribe list (قبائل الزنتان والرجبان)
-                chosen = _choose(entries, idxs, cues)
+                    cues = cues | {"TRIBE"}  # the next item of a tribe list (قبائل الزنتان والرجبان)
+                chosen = self._choose(idxs, cues)
                 if chosen is None:
                     if i >= covered_until:
                         pending.append((si, i, k, -negcut, idxs))
@@ -87,23 +108,30 @@ class LexiconExtractor:
                 self._emit(analysis, si, tokens, i, k, cut, chosen, out)
         return out
 
-    def _longest(self, tokens: list[Token], i: int):
-        """(length, -proclitic letters, entry ids) of the longest name starting at ``i``."""
-        by_first = self.lexicon.by_first
-        n = len(tokens)
-        best = None
-        for form, cut in tokens[i].forms:
-            for seq, idx in by_first.get(form, ()):
-                k = len(seq)
-                if best and (k < best[0] or (k == best[0] and -cut < best[1])):
-                    break
-                if i + k > n or any(tokens[i + j].break_before or tokens[i + j].norm != seq[j] for j in range(1, k)):
-                    continue
-                if best and best[0] == k and best[1] == -cut:
-                    best[2].append(idx)
-                else:
-                    best = [k, -cut, [idx]]
-        return best
+    def _name_readings(self, token: Token) -> tuple:
+        """``((-cut, groups), ...)``: the readings of ``token`` that start a lexicon name,
+        with their candidates (see ``_group_candidates``); cached per normal form."""
+        readings = self._readings
+        if len(readings) >= _MAX_READINGS:
+            readings.clear()  # keeps memory flat on huge corpora; refilled from the common words
+        cands = readings[token.norm] = tuple(
+            (-cut, self._groups[form]) for form, cut in token.forms if form in self._groups
+        )
+        return cands
+
+    def _choose(self, idxs: list[int], cues: frozenset[str]) -> int | None:
+        """Pick the entry a matched name stands for, given the cue words before it:
+        the first of the cued type, else the first that needs no cue."""
+        if cues:
+            types = self._types
+            for x in idxs:
+                if types[x] in cues:
+                    return x
+        needs_cue = self._needs_cue
+        for x in idxs:
+            if not needs_cue[x]:
+                return x
+        return None
 
     def _emit(self, analysis, si, tokens, i, k, cut, chosen, out, etype: str | None = None) -> None:
         entry = self.lexicon.entries[chosen]
@@ -156,10 +184,45 @@ def _comma_before(analysis: Analysis, tokens: list[Token], i: int) -> bool:
     return gap.strip() in ("،", ",")
 
 
-def _choose(entries, idxs: list[int], cues: set[str]) -> int | None:
-    """Pick the entry a matched name stands for, given the cue words before it."""
-    cued = [i for i in idxs if entries[i].type in cues]
-    if cued:
-        return cued[0]
-    plain = [i for i in idxs if not entries[i].needs_cue]
-    return plain[0] if plain else None
+_MAX_READINGS = 200_000
+
+
+def _group_candidates(by_first: dict) -> dict[str, tuple]:
+    """``Lexicon.by_first`` regrouped for matching: first word -> ``((length, {rest: ids}), ...)``.
+
+    Lengths come longest first, as in ``by_first``; ``rest`` is the tuple of the name's
+    other words and ``ids`` its entry ids in ``by_first`` order. A name of length ``k``
+    then costs one dict lookup of the ``k - 1`` following words instead of a word by word
+    comparison with every candidate.
+    """
+    grouped = {}
+    for first, cands in by_first.items():
+        by_len: dict[int, dict[tuple, list[int]]] = {}
+        for seq, idx in cands:
+            by_len.setdefault(len(seq), {}).setdefault(seq[1:], []).append(idx)
+        grouped[first] = tuple(sorted(by_len.items(), key=lambda g: -g[0]))
+    return grouped
+
+
+def _longest(readings: tuple, i: int, norms: list[str], run: list[int]):
+    """``[length, -proclitic letters, entry ids]`` of the longest name starting at token ``i``.
+
+    ``readings`` are the token's readings that start a name (``_name_readings``), fewest
+    proclitic letters first; among equally long names the reading with fewer proclitic
+    letters wins and the ids of all its names of that length are kept.
+    """
+    best = None
+    for negcut, groups in readings:
+        for k, by_rest in groups:
+            if best and (k < best[0] or (k == best[0] and negcut < best[1])):
+                break
+            if k > run[i]:
+                continue
+            ids = by_rest.get(tuple(norms[i + 1 : i + k]))
+            if ids is None:
+                continue
+            if best and best[0] == k and best[1] == negcut:
+                best[2].extend(ids)
+            else:
+                best = [k, negcut, list(ids)]
+    return best

@@ -134,20 +134,50 @@ class Sentence(NamedTuple):
     end: int
 
 
+@lru_cache(maxsize=500_000)
+def _surface_forms(surface: str) -> tuple[str, tuple] | None:
+    """``(norm, clitic_forms(norm))`` of a token's surface, or None when nothing is left.
+
+    Cached by surface string so that each token costs one cache lookup instead of
+    two (``normalize`` then ``clitic_forms``).
+
+    >>> _surface_forms("وبنغازى")
+    ('وبنغازي', (('وبنغازي', 0), ('بنغازي', 1), ('نغازي', 2)))
+    >>> _surface_forms("ـ") is None
+    True
+    """
+    norm = normalize(surface)
+    return (norm, clitic_forms(norm)) if norm else None
+
+
+# ``Token(...)`` goes through the Python-level ``__new__`` that NamedTuple generates;
+# ``tuple.__new__(Token, fields)`` builds the very same object in C (what ``Token._make``
+# does), which matters at one call per word.
+_new_tuple = tuple.__new__
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Word and number tokens of ``text[start:end]`` with offsets into ``text``."""
+    """Word and number tokens of ``text[start:end]`` with offsets into ``text``.
+
+    ``break_before`` is set when the text between a token and the previous one (or
+    ``start``) holds anything but spaces and tabs: punctuation or a line break.
+    """
     end = len(text) if end is None else end
     tokens: list[Token] = []
+    append = tokens.append
     prev_end = start
     for m in WORD_RE.finditer(text, start, end):
-        s, e = m.span()
         surface = m.group()
-        gap = text[prev_end:s]
-        brk = bool(gap.strip()) or "\n" in gap
-        norm = normalize(surface)
-        if not norm:
+        forms = _surface_forms(surface)
+        if forms is None:
             continue  # a lone tatweel or diacritic: nothing to match, and not a word boundary
-        tokens.append(Token(s, e, surface, norm, clitic_forms(norm), brk))
+        s, e = m.span()
+        if s == prev_end:
+            brk = False
+        else:
+            gap = text[prev_end:s]
+            brk = gap != " " and (bool(gap.strip()) or "\n" in gap)  # one space: the usual case
+        append(_new_tuple(Token, (s, e, surface, forms[0], forms[1], brk)))
         prev_end = e
     return tokens
 
@@ -168,9 +198,9 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def _add_span(text: str, start: int, end: int, spans: list[Sentence]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    # str.strip() and str.isspace() use the same definition of white space
+    seg = text[start:end]
+    end = start + len(seg.rstrip())
+    start += len(seg) - len(seg.lstrip())
     if end > start and WORD_RE.search(text, start, end):
         spans.append(Sentence(len(spans), start, end))
