@@ -54,6 +54,7 @@ ValueError: relationship type 'FIGHTS; DROP' is not in the whitelist
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections import defaultdict
@@ -356,6 +357,12 @@ def connect(uri: str, user: str, password: str, database: str | None = None, tim
     import neo4j
     from neo4j.exceptions import AuthError, ClientError, ConfigurationError, ServiceUnavailable, SessionExpired
 
+    # The driver logs every failed connection attempt; without a handler of its own,
+    # Python prints those records on stderr, burying the one line we give the user.
+    driver_log = logging.getLogger("neo4j")
+    if not driver_log.handlers:
+        driver_log.addHandler(logging.NullHandler())
+
     from conflictkg.graph.dialect import detect
 
     where = f"cannot use Neo4j at {_safe_uri(uri)}"
@@ -551,6 +558,8 @@ def load_folder(folder, uri: str, user: str, password: str, database: str | None
     """Connect, optionally wipe conflictkg's nodes, load ``folder``; close the driver."""
     if data is None:
         data = read_build(folder)  # read (and fail on a bad folder) before touching the database
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
     driver, dialect = connect(uri, user, password, database)
     try:
         with driver.session(database=database) as session:
@@ -558,5 +567,10 @@ def load_folder(folder, uri: str, user: str, password: str, database: str | None
                 (progress or (lambda m: None))("wiping conflictkg's nodes")
                 wipe(session, batch_size)
             return Neo4jLoader(session, dialect, batch_size, progress).load(folder, data)
+    except (ServiceUnavailable, SessionExpired, OSError) as exc:
+        reason = re.search(r"\(reason (.*?)\)\s*$", str(exc))
+        cause = _one_line(reason.group(1) if reason else exc, password)
+        raise ConnectionProblem(f"lost Neo4j at {_safe_uri(uri)} during the load ({cause}); "
+                                "loading is idempotent: run the same load again to finish it") from None
     finally:
         driver.close()

@@ -12,7 +12,9 @@ from pathlib import Path
 from conflictkg.graph.export import write_json
 from conflictkg.graph.metrics import add_metrics
 from conflictkg.graph.model import GraphAccumulator
-from conflictkg.records import Entity
+import pytest
+
+from conflictkg.records import TYPE_LABELS, Entity
 
 # id -> (type, canonical name)
 ENTITIES = {
@@ -157,3 +159,41 @@ def read_graph(folder):
     from conflictkg.graph.export import read_json
 
     return read_json(Path(folder) / "graph.json")
+
+
+def assert_db_equals_build(server, folder):
+    """Everything in the database equals what the build folder says, property by property."""
+    G = read_graph(folder)
+    snap = snapshot(server)
+    docs = [json.loads(l) for l in (Path(folder) / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    nodes = {nid: props for (nid, labels), props in snap["nodes"].items() if "Entity" in labels}
+    doc_nodes = {nid for (nid, labels) in snap["nodes"] if labels == ("Document",)}
+    assert doc_nodes == {d["id"] for d in docs}
+    assert set(nodes) == set(G.nodes)
+    for (nid, labels), props in snap["nodes"].items():
+        if "Entity" in labels:
+            data = G.nodes[nid]
+            assert labels == tuple(sorted(("Entity", TYPE_LABELS[data["type"]])))
+            for key in ("name", "type", "mentions", "documents", "first_seen", "last_seen", "degree", "community"):
+                assert props[key] == data[key], (nid, key)
+            assert set(props["aliases"]) == set(data["aliases"])
+            assert props["betweenness"] == pytest.approx(data["betweenness"], abs=1e-9)
+            assert props["weighted_degree"] == pytest.approx(data["weighted_degree"])
+    edges = {(a, k, b): d for a, b, k, d in G.edges(keys=True, data=True)}
+    db_edges = {k: p for k, p in snap["rels"].items() if k[1] != "MENTIONED_IN"}
+    assert set(db_edges) == set(edges)
+    for key, d in edges.items():
+        p = db_edges[key]
+        if key[1] == "CO_OCCURS_WITH":
+            assert (p["weight"], p["sentences"], p["documents"]) == (d["weight"], d["sentences"], d["documents"])
+            assert key[0] < key[2]
+        else:
+            assert (p["count"], p["documents"]) == (d["count"], d["documents"]), key
+            assert 1 <= len(p["evidence"]) <= 3 and set(p["evidence"]) <= set(p["doc_evidence"])
+        assert (p["first_seen"], p["last_seen"]) == (d["first_seen"], d["last_seen"]), key
+    mentions = [json.loads(l) for l in (Path(folder) / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
+    pairs = {(m["entity"], m["doc"]) for m in mentions}
+    db_mentions = {(a, b): p for (a, t, b), p in snap["rels"].items() if t == "MENTIONED_IN"}
+    assert set(db_mentions) == pairs
+    assert sum(p["count"] for p in db_mentions.values()) == len(mentions)
+    return snap

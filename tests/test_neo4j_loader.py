@@ -16,7 +16,7 @@ from conflictkg.graph.neo4j_loader import (
     EDGE_TYPES, Neo4jLoader, apply_schema, entity_statement, read_build, relationship_statement, wipe,
 )
 from conflictkg.records import TYPE_LABELS
-from neo4j_fixtures import DOCS, docs_subset, load, make_build, read_graph, snapshot
+from neo4j_fixtures import DOCS, assert_db_equals_build, docs_subset, load, make_build, read_graph, snapshot
 
 pytestmark = pytest.mark.bolt
 REPO = Path(__file__).resolve().parents[1]
@@ -73,48 +73,11 @@ def test_schema_statements_follow_the_dialect():
 
 # --- counts equal the built graph --------------------------------------------------------
 
-def _assert_db_equals_build(server, folder):
-    G = read_graph(folder)
-    snap = snapshot(server)
-    docs = [json.loads(l) for l in (Path(folder) / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
-    nodes = {nid: props for (nid, labels), props in snap["nodes"].items() if "Entity" in labels}
-    doc_nodes = {nid for (nid, labels) in snap["nodes"] if labels == ("Document",)}
-    assert doc_nodes == {d["id"] for d in docs}
-    assert set(nodes) == set(G.nodes)
-    for (nid, labels), props in snap["nodes"].items():
-        if "Entity" in labels:
-            data = G.nodes[nid]
-            assert labels == tuple(sorted(("Entity", TYPE_LABELS[data["type"]])))
-            for key in ("name", "type", "mentions", "documents", "first_seen", "last_seen", "degree", "community"):
-                assert props[key] == data[key], (nid, key)
-            assert set(props["aliases"]) == set(data["aliases"])
-            assert props["betweenness"] == pytest.approx(data["betweenness"], abs=1e-9)
-            assert props["weighted_degree"] == pytest.approx(data["weighted_degree"])
-    edges = {(a, k, b): d for a, b, k, d in G.edges(keys=True, data=True)}
-    db_edges = {k: p for k, p in snap["rels"].items() if k[1] != "MENTIONED_IN"}
-    assert set(db_edges) == set(edges)
-    for key, d in edges.items():
-        p = db_edges[key]
-        if key[1] == "CO_OCCURS_WITH":
-            assert (p["weight"], p["sentences"], p["documents"]) == (d["weight"], d["sentences"], d["documents"])
-            assert key[0] < key[2]
-        else:
-            assert (p["count"], p["documents"]) == (d["count"], d["documents"]), key
-            assert 1 <= len(p["evidence"]) <= 3 and set(p["evidence"]) <= set(p["doc_evidence"])
-        assert (p["first_seen"], p["last_seen"]) == (d["first_seen"], d["last_seen"]), key
-    mentions = [json.loads(l) for l in (Path(folder) / "mentions.jsonl").read_text(encoding="utf-8").splitlines()]
-    pairs = {(m["entity"], m["doc"]) for m in mentions}
-    db_mentions = {(a, b): p for (a, t, b), p in snap["rels"].items() if t == "MENTIONED_IN"}
-    assert set(db_mentions) == pairs
-    assert sum(p["count"] for p in db_mentions.values()) == len(mentions)
-    return snap
-
-
 def test_counts_after_load_equal_the_built_graph(bolt_db, tmp_path):
     folder = make_build(tmp_path / "all", DOCS)
     report = load(bolt_db, folder)
     assert report.mode == "covering fresh"
-    _assert_db_equals_build(bolt_db, folder)
+    assert_db_equals_build(bolt_db, folder)
 
 
 def test_seed_build_loads_with_the_counts_of_the_graph(bolt_db, tmp_path):
@@ -126,7 +89,7 @@ def test_seed_build_loads_with_the_counts_of_the_graph(bolt_db, tmp_path):
 
     build([str(SEEDS)], tmp_path / "seeds", BuildOptions(workers=1, quiet=True))
     load(bolt_db, tmp_path / "seeds")
-    _assert_db_equals_build(bolt_db, tmp_path / "seeds")
+    assert_db_equals_build(bolt_db, tmp_path / "seeds")
 
 
 # --- idempotent, incremental ----------------------------------------------------------
@@ -311,4 +274,4 @@ def test_build_with_neo4j_loads_the_folder_it_built(bolt_db, tmp_path):
                 env_extra={"NEO4J_PASSWORD": bolt_db.password})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "" and bolt_db.password not in proc.stderr
-    _assert_db_equals_build(bolt_db, out)
+    assert_db_equals_build(bolt_db, out)
