@@ -121,6 +121,37 @@ def _phrase_at(tokens: list[Token], i: int, phrases: frozenset[str], bare: bool 
     return best
 
 
+PERSON_TITLES_ALL = PERSON_TITLES | PERSON_TITLES_EXTRA
+
+
+def _phrase_candidates(tokens: list[Token], i: int) -> list[tuple[str, int]]:
+    """Every phrase of 1-3 words that starts at token ``i`` (any reading of its first
+    word), with its length: what ``_phrase_at`` compares, built once for all trigger sets."""
+    n = len(tokens)
+    tail = []
+    acc = ""
+    for k in (1, 2):
+        if i + k >= n or tokens[i + k].break_before:
+            break
+        acc = f"{acc} {tokens[i + k].norm}"
+        tail.append((acc, k + 1))
+    out = []
+    for first, _ in tokens[i].forms:
+        out.append((first, 1))
+        for rest, k in tail:
+            out.append((first + rest, k))
+    return out
+
+
+def _longest_in(cands: list[tuple[str, int]], phrases: frozenset[str]) -> int:
+    """``_phrase_at`` on precomputed candidates: the longest phrase of ``phrases``, else 0."""
+    best = 0
+    for phrase, k in cands:
+        if k > best and phrase in phrases:
+            best = k
+    return best
+
+
 def _is_stop(tok: Token) -> bool:
     if tok.norm in STOP or len(tok.norm) < 2 or tok.text[0].isdigit():
         return True
@@ -246,13 +277,14 @@ class PatternExtractor:
         name_until = 0  # end of the last person name found here: no second reading inside it
         for i in range(n):
             tok = tokens[i]
-            known = analysis.prior_at(si, i)
             if i >= name_until and out and out[-1].sentence == si and out[-1].type in ("COMMANDER", "PERSON"):
                 name_until = max(name_until, _token_end(tokens, out[-1].end))
             if not _may_trigger(tok.forms) and not _starts_name(tok):
                 continue  # most words: one cached set lookup
+            known = analysis.prior_at(si, i)
+            cands = _phrase_candidates(tokens, i)  # the phrases starting here, for every trigger set below
             # --- ranks → COMMANDER (or the brigade sense of لواء)
-            rl = _phrase_at(tokens, i, RANKS)
+            rl = _longest_in(cands, RANKS)
             if rl and not (known and known.type != "COMMANDER" and known.start <= tok.start + 2):
                 j = _skip_modifiers(tokens, i + rl)
                 if j < n and not tokens[j].break_before:
@@ -264,7 +296,7 @@ class PatternExtractor:
                         emit(j, k, "COMMANDER")
                         continue
             # --- civilian titles → PERSON
-            tl = _phrase_at(tokens, i, PERSON_TITLES | PERSON_TITLES_EXTRA)
+            tl = _longest_in(cands, PERSON_TITLES_ALL)
             if tl:
                 j = _skip_modifiers(tokens, i + tl)
                 if j < n and not tokens[j].break_before and analysis.prior_at(si, j) is None:
@@ -273,7 +305,7 @@ class PatternExtractor:
                         emit(j, k, "PERSON")
                         continue
             # --- quoted name after a trigger
-            ql = _phrase_at(tokens, i, QUOTE_TRIGGERS)
+            ql = _longest_in(cands, QUOTE_TRIGGERS)
             if ql and i + ql < n:
                 k = _quoted(analysis, tokens, i + ql)
                 if k:
@@ -282,7 +314,7 @@ class PatternExtractor:
                         emit(i + ql, k, etype)
                     continue
             # --- local councils: المجلس البلدي <place> → ORGANIZATION
-            cl = _phrase_at(tokens, i, COUNCIL_HEADS)
+            cl = _longest_in(cands, COUNCIL_HEADS)
             if cl:
                 self._council(analysis, si, tokens, i, cl, emit)
                 continue
@@ -293,21 +325,21 @@ class PatternExtractor:
                     emit(i, _token_end(tokens, pm.end), "ARMED_GROUP", MILITIA_WORDS)
                     continue
             # --- group names, trigger included
-            gl = _phrase_at(tokens, i, GROUP_HEADS)
+            gl = _longest_in(cands, GROUP_HEADS)
             if gl:
                 self._group(analysis, si, tokens, i, gl, emit)
                 continue
             # --- tribes, one mention per item of a coordinated list
-            bl = _phrase_at(tokens, i, TRIBE_WORDS)
+            bl = _longest_in(cands, TRIBE_WORDS)
             if bl:
                 self._tribes(analysis, si, tokens, i + bl, out)
                 continue
             # --- places after a classifier (مدينة X) or with a facility head (قاعدة X الجوية)
-            pl = _phrase_at(tokens, i, PLACE_TRIGGERS) or _district_at(tokens, i)
+            pl = _longest_in(cands, PLACE_TRIGGERS) or _district_at(tokens, i)
             if pl:
                 self._place(analysis, si, tokens, i + pl, emit)
                 continue
-            hl = _phrase_at(tokens, i, PLACE_HEADS, bare=False)
+            hl = _longest_in(cands, PLACE_HEADS)
             if hl:
                 self._facility(analysis, si, tokens, i, hl, out)
                 continue

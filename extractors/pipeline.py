@@ -90,7 +90,7 @@ def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention
 class _TokenIndex:
     def __init__(self, analysis: Analysis):
         self.tokens = analysis.tokens
-        self.starts = [[t.start for t in toks] for toks in analysis.tokens]
+        self.starts = [analysis.token_starts(si) for si in range(len(analysis.tokens))]
 
     def at(self, sentence: int, offset: int) -> int:
         """Index of the token of ``sentence`` that contains ``offset``."""

@@ -205,7 +205,7 @@ class CueRelationExtractor:
             sent = analysis.sentences[si]
             evidence = text[sent.start : sent.end]
             tokens = analysis.tokens[si]
-            starts = [t.start for t in tokens]
+            starts = analysis.token_starts(si)
             idxs.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
             nested = nested_by_sentence[si] = _nested(mentions, idxs)
             self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence)
@@ -290,12 +290,12 @@ class CueRelationExtractor:
     def _role_before(self, analysis, mentions, idxs, a_pos, add, si, evidence) -> None:
         ma = mentions[idxs[a_pos]]
         text = analysis.document.text
+        if text[ma.start - 1 : ma.start] not in (" ", ""):
+            return  # checked first: cheaper than the word search below
         before = WORD_RE.findall(text[max(0, ma.start - 40) : ma.start])
-        if not before or text[ma.start - 1 : ma.start] not in (" ", ""):
+        if not before:
             return
-        prev = normalize(before[-1])
-        role = next((r for r, words in ROLE_BEFORE_GROUP.items() if prev in words or
-                     any(f in words for f, _ in clitic_forms(prev))), None)
+        role = _role_word(before[-1])
         if role is None:
             return
         # the group may be followed by what it answers to (آمر غرفة X التابع للقيادة العامة العميد Y)
@@ -335,6 +335,14 @@ def _tribe_named_as_such(text: str, mentions: list[Mention], m: Mention) -> bool
             return False
         start = prev.start
     return False
+
+
+@lru_cache(maxsize=50_000)
+def _role_word(word: str) -> str | None:
+    """The role (ROLE_BEFORE_GROUP) a word before a group names, if any (cached per word)."""
+    prev = normalize(word)
+    return next((r for r, words in ROLE_BEFORE_GROUP.items() if prev in words or
+                 any(f in words for f, _ in clitic_forms(prev))), None)
 
 
 def _presence_before(text: str, m: Mention) -> bool:
