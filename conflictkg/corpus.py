@@ -362,29 +362,39 @@ def _read_jsonl(path: Path, max_chars: int) -> Iterator[tuple[Document | Skipped
             _utf16_without_bom(fh.read(SNIFF_BYTES)) or "utf-8")
         fh.seek(0)
         try:
-            for lineno, raw in _jsonl_lines(fh, encoding, 4 * max_chars + 1024):
-                if raw is None:
-                    yield Skipped(source, f"line longer than the {max_chars:,}-character document limit", line=lineno), lineno
-                    continue
-                if isinstance(raw, bytes):
-                    if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
-                        raw = raw[len(codecs.BOM_UTF8):]
-                    try:
-                        raw = _decode_line(raw)
-                    except InputError as exc:
-                        yield Skipped(source, str(exc), line=lineno), lineno
-                        continue
-                if not raw.strip():
-                    yield Skipped(source, "blank line (expected one JSON object per line)", line=lineno), lineno
-                    continue
-                try:
-                    row = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    yield Skipped(source, f"malformed JSON ({exc.msg} at column {exc.colno})", line=lineno), lineno
-                    continue
-                yield _record(row, source, lineno, max_chars), lineno
+            yield from jsonl_records(_jsonl_lines(fh, encoding, 4 * max_chars + 1024), source, max_chars)
         except (OSError, UnicodeDecodeError) as exc:
             yield Skipped(source, f"reading stopped: {exc}"), None
+
+
+def jsonl_records(lines, source: str, max_chars: int, first_line: int = 1):
+    """``(record, line)`` for the numbered raw lines of a JSONL file (``_jsonl_lines``).
+
+    ``first_line`` is the file's own number of the first line given, so a reader of a
+    byte range of the file (the Dask executor) reports the same lines as a whole read.
+    """
+    for n, raw in lines:
+        lineno = first_line + n - 1
+        if raw is None:
+            yield Skipped(source, f"line longer than the {max_chars:,}-character document limit", line=lineno), lineno
+            continue
+        if isinstance(raw, bytes):
+            if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            try:
+                raw = _decode_line(raw)
+            except InputError as exc:
+                yield Skipped(source, str(exc), line=lineno), lineno
+                continue
+        if not raw.strip():
+            yield Skipped(source, "blank line (expected one JSON object per line)", line=lineno), lineno
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            yield Skipped(source, f"malformed JSON ({exc.msg} at column {exc.colno})", line=lineno), lineno
+            continue
+        yield _record(row, source, lineno, max_chars), lineno
 
 
 def _read_csv(path: Path, max_chars: int) -> Iterator[tuple[Document | Skipped, int | None]]:

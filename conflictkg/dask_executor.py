@@ -41,16 +41,14 @@ from pathlib import Path
 
 from . import build as _build
 from .corpus import (
-    InputError,
     SNIFF_BYTES,
-    _decode_line,
     _jsonl_lines,
     _read_csv,
     _read_jsonl,
     _read_txt,
-    _record,
     _utf16_without_bom,
     iter_input_files,
+    jsonl_records,
 )
 from .records import Skipped
 
@@ -174,27 +172,8 @@ def _read_jsonl_range(path: str, start: int, end: int, first_line: int, max_char
     with fh:
         fh.seek(start)
         try:
-            for n, raw in _jsonl_lines(_ByteRange(fh, end), "utf-8", 4 * max_chars + 1024):
-                lineno = first_line + n - 1
-                if raw is None:
-                    yield Skipped(path, f"line longer than the {max_chars:,}-character document limit", line=lineno), lineno
-                    continue
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw = raw[3:]
-                try:
-                    text = _decode_line(raw)
-                except InputError as exc:
-                    yield Skipped(path, str(exc), line=lineno), lineno
-                    continue
-                if not text.strip():
-                    yield Skipped(path, "blank line (expected one JSON object per line)", line=lineno), lineno
-                    continue
-                try:
-                    row = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    yield Skipped(path, f"malformed JSON ({exc.msg} at column {exc.colno})", line=lineno), lineno
-                    continue
-                yield _record(row, path, lineno, max_chars), lineno
+            yield from jsonl_records(_jsonl_lines(_ByteRange(fh, end), "utf-8", 4 * max_chars + 1024),
+                                     path, max_chars, first_line)
         except OSError as exc:
             yield Skipped(path, f"reading stopped: {exc}"), None
 
