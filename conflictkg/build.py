@@ -236,7 +236,7 @@ def _say_skipped(item: Skipped, shown: int, quiet: bool) -> int:
         return shown
     print(f"[conflictkg] skipped {describe_skipped(item)}", file=sys.stderr, flush=True)
     if shown + 1 == MAX_SKIPPED_SHOWN:
-        print(f"[conflictkg] (further skipped inputs are not printed; skipped.jsonl lists them all)",
+        print("[conflictkg] (further skipped inputs are not printed; skipped.jsonl lists them all)",
               file=sys.stderr, flush=True)
     return shown + 1
 

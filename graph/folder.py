@@ -66,12 +66,12 @@ def mentions_by_document(folder: str | Path) -> Iterator[tuple[str, list[tuple[i
     if not path.is_file():
         return
     seen: set[str] = set()
-    doc, rows, first_line = None, [], 0
+    doc, rows = None, []
     for lineno, m in _jsonl(path):
         if m["doc"] != doc:
             if doc is not None:
                 yield doc, rows
-            doc, rows, first_line = m["doc"], [], lineno
+            doc, rows = m["doc"], []
             if doc in seen:
                 raise ValueError(f"{path}:{lineno}: mentions of document {doc!r} are not contiguous")
             seen.add(doc)

@@ -149,7 +149,7 @@ def relationship_statement(rtype: str, merge_documents: bool = False, create: bo
     first = "reduce(m = '', x IN doc_dates | CASE WHEN x <> '' AND (m = '' OR x < m) THEN x ELSE m END)"
     last = "reduce(m = '', x IN doc_dates | CASE WHEN x > m THEN x ELSE m END)"
     sets = [f"r.{name} = {name}" for name in lists]
-    sets += [f"r.documents = size(doc_ids)", f"r.first_seen = {first}", f"r.last_seen = {last}"]
+    sets += ["r.documents = size(doc_ids)", f"r.first_seen = {first}", f"r.last_seen = {last}"]
     if typed:
         sets += [f"r.count = {total}",
                  "r.evidence = reduce(ev = [], x IN doc_evidence | "

@@ -3,7 +3,6 @@ the neo4j-admin header and data rules (CSV), a Bolt server running the Cypher sc
 from __future__ import annotations
 
 import csv
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict

@@ -13,9 +13,8 @@ import pytest
 from boltserver import free_port
 from conflictkg.graph.dialect import ARCADEDB, NEO4J, detect
 from conflictkg.graph.neo4j_loader import (
-    EDGE_TYPES, Neo4jLoader, apply_schema, entity_statement, read_build, relationship_statement, wipe,
+    EDGE_TYPES, apply_schema, entity_statement, read_build, relationship_statement, wipe,
 )
-from conflictkg.records import TYPE_LABELS
 from neo4j_fixtures import DOCS, assert_db_equals_build, docs_subset, load, make_build, read_graph, snapshot
 
 pytestmark = pytest.mark.bolt

@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 
 from conflictkg.corpus import MAX_DOC_CHARS
 
