@@ -13,7 +13,7 @@ earlier components (the lexicon) are visible as ``analysis.prior`` and take prio
 a trigger followed by a known name of another type is not reinterpreted.
 
 >>> from conflictkg.records import Document
->>> from extractors.base import Analysis
+>>> from conflictkg.extractors.base import Analysis
 >>> a = Analysis.of(Document("d", "وصل العقيد سالم الفيتوري إلى قبائل الأحامد والبراعصة."))
 >>> [(m.text, m.type) for m in PatternExtractor()(a)]
 [('سالم الفيتوري', 'COMMANDER'), ('الأحامد', 'TRIBE'), ('البراعصة', 'TRIBE')]

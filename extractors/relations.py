@@ -52,8 +52,10 @@ RULES = [
     ("MEMBER_OF", PEOPLE, ARMED, _cues("عضو، القيادي في، القيادي ب، المقاتل في، أحد قادة، من قادة، الضابط في، الضابط ب"), "start", 3, "member"),
     ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4, "affiliated"),
     ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من، تعمل بالتنسيق مع، يعمل بالتنسيق مع، تحالفت مع، تحالف مع، قد تحالفت مع، قد تحالف مع، بالتعاون مع"), "start", 4, "allied"),
-    ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 6, "fights"),
-    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب، تنتشر في، ينتشر في، المنتشرة في، المنتشر في، التي تنتشر في، الذي ينتشر في، المقيمة في، المقيم في، المقيمين في، المتواجدة في، المتواجد في، الموجودة في، بوجود عسكري في، بوجود في، تتمركز ب، يتمركز ب، يتحصن في، يتحصنون في، تتحصن في"), "start", 4, "based"),
+    ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 8, "fights"),
+    ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب، تنتشر في، ينتشر في، المنتشرة في، المنتشر في، التي تنتشر في، الذي ينتشر في، المقيمة في، المقيم في، المقيمين في، المتواجدة في، المتواجد في، الموجودة في، بوجود عسكري في، بوجود في، تتمركز ب، يتمركز ب، يتحصن في، يتحصنون في، تتحصن في، المنعقد في، المنعقدة في، المنعقد ب، المنعقدة ب، الذي يسيطر على، التي تسيطر على، يسيطر على، تسيطر على، تسيطر على مدينة، يسيطر على مدينة، التي سيطرت على، الذي سيطر على"), "start", 4, "based"),
+    # "G1، الذي يضم G2 وG3": the second group is part of the first (head comes second, see REVERSED)
+    ("MEMBER_OF", ARMED, ARMED, _cues("الذي يضم، التي تضم، الذي يضم في صفوفه، التي تضم في صفوفها، ويضم، وتضم"), "start", 3, "includes"),
     ("LOCATED_IN", {"PLACE"}, PLACES, _cues("في، ب، جنوب، شمال، شرق، غرب، جنوبي، شمالي، شرقي، غربي، جنوب شرق، جنوب غرب، شمال شرق، شمال غرب، جنوب شرقي، جنوب غربي، شمال شرقي، شمال غربي، قرب، بالقرب من، غرب مدينة، شرق مدينة، جنوب مدينة، شمال مدينة، وسط"), "exact", 0, "located-exact"),
     ("MEMBER_OF", ARMED, ARMED, _cues("في، ب، التابعة ل الجيش"), "exact", 0, "member-exact"),
     ("AFFILIATED_WITH", {"ORGANIZATION"}, {"ORGANIZATION"}, _cues("في، ب"), "exact", 0, "org-affiliated-exact"),  # وزارة الدفاع بحكومة الوفاق
@@ -61,6 +63,7 @@ RULES = [
 ]
 # First words of the BASED_IN cues: a clause opened by و + verb (وتتمركز في) has its own subject.
 _BASED_FIRSTS = {c[0] for r in RULES if r[0] == "BASED_IN" for c in r[3]}
+REVERSED = {"includes"}  # rules whose head is the second mention
 # "G بقيادة P" and "G التي يقودها P": the leader comes after the group.
 LED_BY = _cues("بقيادة، تحت قيادة، يقودها، يتزعمها، التي يقودها، الذي يقوده، يقوده، التي يتزعمها، بزعامة، بإمرة، تحت إمرة، "
                "برئاسة، يرأسها، يرأسه، التي يرأسها، الذي يرأسه، تحت رئاسة")
@@ -77,12 +80,13 @@ FIGHT_NOUNS = {normalize(w) for w in "اشتباكات الاشتباكات اش
 MEMBER_WORDS = {normalize(w) for w in "عناصر مسلحي مقاتلي قوات مجموعات من".split()}
 # A role word right before a group: the next person after the group holds the role.
 ROLE_BEFORE_GROUP = {
-    "LEADS": {normalize(w) for w in "قائد آمر رئيس زعيم أمير مدير".split()},
+    "LEADS": {normalize(w) for w in "قائد آمر رئيس زعيم أمير مدير يقود يتزعم يرأس".split()},
     "SPOKESPERSON_OF": {normalize(w) for w in "باسم".split()},
 }
 # Member nouns before a group: "خلايا داعش في جبل X" states where the group is.
 PRESENCE = {normalize(w) for w in "خلايا عناصر بقايا مقاتلي مسلحي فلول تحشيدات تمركز تواجد وجود معاقل مقر مقار مقرات".split()}
 AFFILIATION_HEADS = {c[0] for r in RULES if r[0] == "AFFILIATED_WITH" for c in r[3]}
+_ALLY_HEADS = {c[0] for r in RULES if r[0] == "ALLIED_WITH" for c in r[3]}
 CLAUSE_WORDS = {normalize(w) for w in "مع مكالمة اتصالا اتصال قال أكد أعلن التقى استقبل بحث".split()}
 STRONGHOLD = _cues("معقل، معاقل، مقر، عاصمة")
 
@@ -183,6 +187,66 @@ def _cue_in(words, cues, where: str, max_words: int) -> bool:
     return any(_starts_with(words, index, p) for p in range(len(words)))
 
 
+# Modifier rules that may be chained: "G1، المحسوبة على ... والموالية لـ G2".
+_CHAIN_RULES = [r for r in RULES if r[4] == "start" and r[0] in ("AFFILIATED_WITH", "ALLIED_WITH", "BASED_IN")]
+_CHAIN_FIRSTS = {c[0] for r in _CHAIN_RULES for c in r[3]}
+
+
+def _chained_modifier(words, ta: str, tb: str, kinds_between) -> tuple | None:
+    """``G1، [modifier] ... و[modifier] G2``: the last of two modifiers joined by و
+    describes the first mention too, as in ``كتيبة X، المحسوبة على التيار السلفي
+    والموالية للقيادة العامة``; both modifiers must be cue phrases of the rules."""
+    if len(words) < 3 or len(words) > MAX_GAP + 1 or not words[0] & _CHAIN_FIRSTS:
+        return None
+    for rtype, heads, tails, cues, _, _, rule in _CHAIN_RULES:
+        if ta not in heads or tb not in tails or kinds_between & tails:
+            continue
+        index = _by_first(cues)
+        for p in range(len(words) - 1, 0, -1):
+            if not any(f[:1] == "و" and f[1:] in index for f in words[p]):
+                continue
+            tail = [frozenset(f[1:] if f[:1] == "و" else f for f in words[p])] + words[p + 1 :]
+            if _starts_with(tail, index, 0, len(tail)):
+                return (rtype, True, "chained-" + rule)
+    return None
+
+
+# Cue phrases that end right before the second group, read with the nearest group before.
+FAR_RULES = [
+    ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues(
+        "معارك مع، المعارك مع، معارك عنيفة مع، المعارك العنيفة مع، اشتباكات مع، الاشتباكات مع، اشتباكات عنيفة مع، "
+        "مواجهات مع، المواجهات مع، مواجهات عنيفة مع، القتال مع، القتال ضد، معارك ضد، المعارك ضد، "
+        "هجوما على، هجوما على مواقع، هجوما على مواقع ل، هجمات على، هجمات على مواقع، غارات على، غارات على مواقع، "
+        "غارات على مواقع ل، غارات جوية على، غارات جوية على مواقع، غارات جوية على مواقع ل، هجوم على مواقع، "
+        "هجوم على مواقع ل، قصفا على مواقع، قصفت مواقع، قصف مواقع، هاجمت مواقع، هاجم مواقع، استهدفت مواقع، استهدف مواقع، "
+        "قصفت مواقع ل، هاجمت مواقع ل، استهدفت مواقع ل، تمركزات، على تمركزات")),
+    ("ALLIED_WITH", ARMED, ACTORS, _cues("القتال في صف، القتال إلى جانب، يقاتل إلى جانب، تقاتل إلى جانب، يقاتلون إلى جانب، "
+                                        "في صف، للقتال إلى جانب، قاتلت إلى جانب، قاتل إلى جانب، قاتلوا إلى جانب")),
+]
+FAR_MAX = 20
+# Words that may stand between the cue and the group: المعارك مع ميليشيا "X"، مع عناصر X
+FAR_SKIP = {normalize(w) for w in "ميليشيا مليشيا ميلشيا ميليشيات مليشيات عناصر مسلحي مقاتلي".split()}  # tokens between the first group and the cue
+_FAR_LAST = {c[-1] for r in FAR_RULES for c in r[3]}
+_FAR_LAST_GLUED = {c[-2] for r in FAR_RULES for c in r[3] if c[-1] == "ل" and len(c) > 1}
+
+
+def _cue_suffix(words, cues) -> int:
+    """Number of words of the longest cue that ends ``words`` (0 if none)."""
+    best = 0
+    for c in cues:
+        n = len(c)
+        if n <= len(words) and n > best and _seq_at(words, len(words) - n, c):
+            best = n
+    return best
+
+
+def _after_affiliation(tokens, starts, m: Mention) -> bool:
+    """The mention is introduced as what something answers to (التابعة لـ [G])."""
+    k = bisect_right(starts, m.start) - 1  # the token the mention starts in
+    prev = tokens[k - 1].forms if k >= 1 else ()
+    return any(f in AFFILIATION_HEADS or f in _ALLY_HEADS for f, _ in prev)
+
+
 class CueRelationExtractor:
     name = "cues"
 
@@ -209,6 +273,7 @@ class CueRelationExtractor:
             idxs.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
             nested = nested_by_sentence[si] = _nested(mentions, idxs)
             self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence)
+            self._far_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
                 a_end = bisect_left(starts, ma.end)  # first token after the mention
@@ -250,6 +315,9 @@ class CueRelationExtractor:
                 return None  # a place inside a group's name (كتيبة ثوار طرابلس في ...)
             if _cue_in(words, DIRECTIONS, "exact", 0) and not _inside(text, ma, mb):
                 return None  # بلدة X شرق درنة: near Y, not in it
+        chained = _chained_modifier(words, ma.type, mb.type, kinds_between)
+        if chained:
+            return chained
         raw = max(words[0], key=len) if words and words[0] else ""
         new_clause = raw[:1] == "و" and len(raw) > 3 and raw not in _BASED_FIRSTS
         for rtype, heads, tails, cues, where, max_words, rule in RULES:
@@ -261,11 +329,52 @@ class CueRelationExtractor:
                 if where == "start" and words and not _cue_in(words, cues, "start", max_words):
                     continue
                 if _cue_in(words, cues, where, max_words):
-                    return (rtype, True, rule)
+                    return (rtype, rule not in REVERSED, rule)
         if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
             if ma.type == "TRIBE" and _tribe_named_as_such(text, mentions, ma) or ma.type != "TRIBE" and _presence_before(text, ma):
                 return ("BASED_IN", True, "presence-in")  # قبائل X في Y، عناصر G في Y
         return None
+
+    def _far_cues(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
+        """``G1 ... بعد أسابيع من المعارك مع G2`` / ``G1 ... إلى القتال في صف G2``: a cue
+        phrase right before the second group; the first is the nearest group before the cue
+        (not one introduced as what another answers to: ``التابعة لـ G``)."""
+        for pos, b in enumerate(idxs):
+            mb = mentions[b]
+            if b in nested:
+                continue
+            b_tok = bisect_right(starts, mb.start) - 1
+            if b_tok < 1:
+                continue
+            glued = tokens[b_tok].start < mb.start
+            if not glued and tokens[b_tok - 1].norm in FAR_SKIP and b_tok > 1:
+                b_tok -= 1  # المعارك مع [ميليشيا / عناصر] G
+                glued = False
+            last = tokens[b_tok - 1].norm
+            if not glued and last not in _FAR_LAST or glued and last not in _FAR_LAST_GLUED:
+                continue
+            words = token_gap(tokens, max(0, b_tok - 5), b_tok, tokens[b_tok].start if not glued else mb.start)
+            for rtype, heads, tails, cues in FAR_RULES:
+                if mb.type not in tails:
+                    continue
+                n = _cue_suffix(words, cues)
+                if not n:
+                    continue
+                cue_tok = b_tok - (n - glued)  # first token of the cue
+                for a in reversed(idxs[:pos]):
+                    ma = mentions[a]
+                    if ma.end > starts[cue_tok] or a in nested:
+                        continue
+                    if bisect_left(starts, ma.end) < cue_tok - FAR_MAX or ma.type in tails and ma.type not in heads:
+                        break
+                    if ma.type in tails:
+                        if ma.type in heads and not _after_affiliation(tokens, starts, ma):
+                            add(rtype, a, b, si, evidence, "far-" + rtype.lower())
+                            break
+                        if ma.type in heads:
+                            continue
+                        break
+                break
 
     def _anaphoric_roles(self, tokens, starts, mentions, idxs, add, si, evidence) -> None:
         """``آمر الكتيبة، العقيد X`` / ``الناطق باسم الهيئة X``: the role is held in the group
