@@ -272,7 +272,7 @@ class CueRelationExtractor:
             starts = analysis.token_starts(si)
             idxs.sort(key=lambda i: (mentions[i].start, -mentions[i].end))
             nested = nested_by_sentence[si] = _nested(mentions, idxs)
-            self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence)
+            self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence, text)
             self._far_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
@@ -376,16 +376,28 @@ class CueRelationExtractor:
                         break
                 break
 
-    def _anaphoric_roles(self, tokens, starts, mentions, idxs, add, si, evidence) -> None:
+    def _anaphoric_roles(self, tokens, starts, mentions, idxs, add, si, evidence, analysis_text="") -> None:
         """``آمر الكتيبة، العقيد X`` / ``الناطق باسم الهيئة X``: the role is held in the group
         last named with that head noun (here or in the sentences before)."""
         for b in idxs:
             mb = mentions[b]
             if mb.type not in PEOPLE:
                 continue
+            after = bisect_left(starts, mb.end)  # "P، قائد الكتيبة": the role after the name
+            if after + 1 < len(tokens) and tokens[after + 1].norm in ANAPHORS and tokens[after].norm in ANAPHOR_ROLES["LEADS"]:
+                ante = _antecedent(mentions, b, tokens[after + 1].norm)
+                if ante is not None:
+                    add("LEADS", b, ante, si, evidence, "anaphor-role")
             k = bisect_left(starts, mb.start) - 1  # the token before the name
             while k >= 0 and (tokens[k].norm in RANK_WORDS or tokens[k].norm in _MODIFIERS):
                 k -= 1
+            if k >= 0:
+                role = next((r for f, _ in tokens[k].forms for r, ws in PRONOUN_ROLES.items() if f in ws), None)
+                if role is not None:  # "لآمرها العميد X": the group named last before
+                    ante = _nearest_group(analysis_text, mentions, b, ARMED if role == "LEADS" else GROUPS)
+                    if ante is not None:
+                        add(role, b, ante, si, evidence, "pronoun-role")
+                    continue
             if k < 1 or tokens[k].norm not in ANAPHORS:
                 continue
             noun = tokens[k].norm
@@ -470,6 +482,32 @@ ANAPHOR_ROLES = {
     "SPOKESPERSON_OF": {normalize("باسم")},
     "MEMBER_OF": {normalize("عضو")},
 }
+# Role nouns with a pronoun ending that refers to the group named last (آمرها، قائده، باسمها).
+PRONOUN_ROLES = {
+    "LEADS": {normalize(w + e) for w in "قائد آمر زعيم".split() for e in ("ها", "ه")},
+    "SPOKESPERSON_OF": {normalize(w) for w in "باسمها باسمه".split()},
+}
+
+
+def _nearest_group(text: str, mentions: list[Mention], b: int, kinds: set[str]) -> int | None:
+    """The nearest mention of ``kinds`` before ``b`` in its sentence or the one before,
+    not nested inside a longer mention nor named as what another answers to (التابعة لـ G)."""
+    sb = mentions[b].sentence
+    for i in range(b - 1, -1, -1):
+        m = mentions[i]
+        if m.sentence < sb - 1:
+            return None
+        words = WORD_RE.findall(text[max(0, m.start - 25) : m.start])
+        while words and len(words[-1]) == 1:
+            words.pop()
+        if words and {f for f, _ in clitic_forms(normalize(words[-1]))} & (AFFILIATION_HEADS | _ALLY_HEADS):
+            continue
+        if m.type in kinds and not any(o.start <= m.start and o.end >= m.end and o is not m and (o.start, o.end) != (m.start, m.end)
+                                       for o in mentions[max(0, i - 3) : i]):
+            return i
+    return None
+
+
 _MODIFIERS = {normalize(w) for w in "المتقاعد الركن الطيار السابق الحالي".split()}
 
 
