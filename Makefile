@@ -25,8 +25,13 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# The benchmarks print figures; full sizes as the issues ask (minutes on 2 cores).
 bench: setup
-	for b in bench/bench_*.py; do $(BIN)/python $$b --quick || exit 1; done
+	$(BIN)/python bench/bench_extraction.py --articles 10000
+	$(BIN)/python bench/bench_resolver.py --names 100000
+	$(BIN)/python bench/bench_build.py 10000 50000 100000
+	$(BIN)/python bench/bench_loader.py
+	$(BIN)/python bench/bench_dask.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
