@@ -21,7 +21,7 @@ from itertools import combinations
 from pathlib import Path
 
 from conflictkg.extractors.text import normalize_phrase
-from conflictkg.records import ENTITY_TYPES, RELATION_TYPES
+from conflictkg.records import ENTITY_TYPES, RELATION_TYPES, read_jsonl
 
 
 def surface_keys(text: str) -> set[str]:
@@ -92,10 +92,7 @@ def _total(d: dict[str, PRF]) -> PRF:
 
 
 def _read_jsonl(path: Path):
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
+    return (row for _, row in read_jsonl(path))
 
 
 def evaluate(gold_dir: str | Path, built_dir: str | Path) -> Scores:

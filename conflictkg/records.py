@@ -5,7 +5,10 @@ sink can be swapped for another that speaks the same types.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterator
 
 ENTITY_TYPES = ("ARMED_GROUP", "COMMANDER", "PLACE", "TRIBE", "PERSON", "ORGANIZATION", "COUNTRY")
 
@@ -170,3 +173,21 @@ class Entity:
         if self.merges:
             row["merges"] = self.merges
         return row
+
+
+def read_jsonl(path: str | Path, error: type[Exception] = ValueError) -> Iterator[tuple[int, dict]]:
+    """``(line number, object)`` for every non-blank line of an output ``.jsonl`` file.
+
+    A line that is not a JSON object raises ``error`` naming the file and line.
+    """
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError as exc:
+                raise error(f"{path}:{lineno}: not valid JSON ({getattr(exc, 'msg', exc)})") from None
+            if not isinstance(row, dict):
+                raise error(f"{path}:{lineno}: expected a JSON object")
+            yield lineno, row

@@ -18,23 +18,12 @@ written one document after another, so only one document's mentions are held.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterator
 
 import networkx as nx
 
-
-def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    """``(line number, object)`` for every non-empty line; a bad line names file and line."""
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield lineno, json.loads(line)
-            except ValueError as exc:
-                raise ValueError(f"{path}:{lineno}: not valid JSON: {exc}") from None
+from conflictkg.records import read_jsonl as _jsonl
 
 
 def check_folder(folder: str | Path) -> Path:

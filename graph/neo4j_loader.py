@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from conflictkg.graph.model import MAX_EVIDENCE, GraphAccumulator
-from conflictkg.records import CO_OCCURS_WITH, RELATION_TYPES, TYPE_LABELS
+from conflictkg.records import CO_OCCURS_WITH, RELATION_TYPES, TYPE_LABELS, read_jsonl
 
 MENTIONED_IN = "MENTIONED_IN"
 DEFAULT_BATCH_SIZE = 5000
@@ -193,17 +193,7 @@ class BuildData:
 
 
 def _jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise BuildFolderError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-            if not isinstance(row, dict):
-                raise BuildFolderError(f"{path}:{lineno}: expected a JSON object")
-            yield lineno, row
+    return read_jsonl(path, BuildFolderError)
 
 
 def read_build(folder: str | Path) -> BuildData:

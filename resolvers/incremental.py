@@ -23,6 +23,8 @@ import os
 from collections import Counter
 from pathlib import Path
 
+from conflictkg.records import read_jsonl
+
 from .overrides import Overrides
 from .resolver import CUTOFF, Name, Resolution, resolve
 
@@ -49,15 +51,11 @@ def read_names(folder: str | os.PathLike) -> Counter:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no {NAMES_FILE} here; rebuild that folder once to resolve against it")
     names: Counter = Counter()
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                names[Name(row["type"], row["text"], row.get("canonical", ""))] += int(row.get("count", 1))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: bad name row ({exc})") from None
+    for lineno, row in read_jsonl(path):
+        try:
+            names[Name(row["type"], row["text"], row.get("canonical", ""))] += int(row.get("count", 1))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{lineno}: bad name row ({exc})") from None
     return names
 
 
