@@ -1,7 +1,7 @@
 """End-to-end build benchmark on synthetic Arabic corpora.
 
 Generates corpora of N articles (default 10k, 50k, 100k) from the gazetteer in
-``extractors/lexicon/*.tsv`` plus invented names, written as one JSONL file, then runs
+``extractors/lexicons/*.tsv`` plus invented names, written as one JSONL file, then runs
 ``conflictkg build`` on each in a subprocess and prints:
 
 * articles/s end to end,
@@ -38,7 +38,7 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-LEXICON_DIR = ROOT / "extractors" / "lexicon"
+LEXICON_DIR = ROOT / "extractors" / "lexicons"
 
 # Fallback name pools, used when the lexicon folder is empty (and to invent new names
 # that no lexicon knows, so the number of distinct names grows with the corpus).

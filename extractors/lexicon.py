@@ -23,7 +23,7 @@ from conflictkg.records import ENTITY_TYPES
 
 from .text import WORD_RE, normalize, normalize_phrase
 
-LEXICON_DIR = Path(__file__).with_name("lexicon")
+LEXICON_DIR = Path(__file__).with_name("lexicons")
 
 
 class LexiconError(ValueError):

@@ -26,7 +26,7 @@ def test_wheel_holds_only_the_conflictkg_namespace(tmp_path):
     for required in ("conflictkg/extractors/text.py", "conflictkg/resolvers/keys.py", "conflictkg/graph/model.py",
                      "conflictkg/cypher/__init__.py"):
         assert required in names
-    assert any(n.startswith("conflictkg/extractors/lexicon/") and n.endswith(".tsv") for n in names)
+    assert any(n.startswith("conflictkg/extractors/lexicons/") and n.endswith(".tsv") for n in names)
     # the Cypher kit ships as package data
     assert {"conflictkg/cypher/schema.cypher", "conflictkg/cypher/style.grass"} <= set(names)
     assert sum(n.startswith("conflictkg/cypher/queries/") for n in names) >= 10

@@ -34,7 +34,7 @@ def add_arguments(p) -> None:
     p.add_argument("--extractor", action="append", dest="extractors", metavar="NAME",
                    help="mention extractor to run (repeatable; default: lexicon and pattern)")
     p.add_argument("--lexicon", action="append", default=[], metavar="FILE",
-                   help="extra lexicon TSV file (same format as extractors/lexicon/*.tsv)")
+                   help="extra lexicon TSV file (same format as extractors/lexicons/*.tsv)")
     p.add_argument("--overrides", metavar="FILE",
                    help="analyst decisions that always win: merge/split/rename/retype (see resolvers/overrides.py)")
     p.add_argument("--previous", metavar="DIR",
