@@ -66,7 +66,7 @@ from conflictkg.graph.model import MAX_EVIDENCE, GraphAccumulator
 from conflictkg.records import CO_OCCURS_WITH, RELATION_TYPES, TYPE_LABELS, read_jsonl
 
 MENTIONED_IN = "MENTIONED_IN"
-DEFAULT_BATCH_SIZE = 5000
+DEFAULT_BATCH_SIZE = 10_000  # bench_loader: as fast as a hand-written 10k-row UNWIND
 SCHEMA_LABELS = ("Entity", "Document")
 EDGE_TYPES = (CO_OCCURS_WITH, *RELATION_TYPES)
 ENTITY_METRICS = ("degree", "weighted_degree", "betweenness", "community")

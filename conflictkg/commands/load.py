@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 
 from conflictkg.commands._neo4j import add_connection_arguments, connection_settings
+from conflictkg.graph.neo4j_loader import DEFAULT_BATCH_SIZE
 
 HELP = "load a built graph folder into Neo4j"
 
@@ -26,7 +27,8 @@ HELP = "load a built graph folder into Neo4j"
 def add_arguments(p) -> None:
     p.add_argument("folder", metavar="DIR", help="output folder of `conflictkg build`")
     add_connection_arguments(p)
-    p.add_argument("--batch-size", type=int, default=5000, metavar="N", help="rows per transaction (default: 5000)")
+    p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, metavar="N",
+                   help=f"rows per transaction (default: {DEFAULT_BATCH_SIZE})")
     p.add_argument("--wipe", action="store_true",
                    help="delete conflictkg's nodes (:Entity, :Document) and their relationships first; asks unless --yes")
     p.add_argument("--yes", action="store_true", help="do not ask before --wipe")
@@ -48,7 +50,7 @@ def run(args) -> int:
     return load_with(args, args.folder, quiet=args.quiet, wipe=args.wipe, yes=args.yes, batch_size=args.batch_size)
 
 
-def load_with(args, folder, *, quiet: bool, wipe: bool = False, yes: bool = False, batch_size: int = 5000,
+def load_with(args, folder, *, quiet: bool, wipe: bool = False, yes: bool = False, batch_size: int = DEFAULT_BATCH_SIZE,
               settings: dict | None = None) -> int:
     """Load ``folder`` with the connection options of ``args`` (also used by ``build --neo4j``)."""
     from conflictkg.graph.neo4j_loader import load_folder, read_build
