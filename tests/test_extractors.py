@@ -296,3 +296,15 @@ def test_camel_ner_module_imports_no_model_code():
             "print(any(m.startswith(('camel_tools.ner', 'camel_tools.data', 'torch')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_unit_noun_before_a_verb_is_not_a_rank():
+    # اللواء is both a rank (major general) and "the brigade"; a verb after it settles which
+    from conflictkg.extractors import ExtractionPipeline
+    from conflictkg.records import Document
+
+    pipe = ExtractionPipeline()
+    brigade = pipe(Document("d", "وأشار المتحدث إلى أن اللواء يتبع رئاسة الأركان العامة منذ عامين."))
+    assert not [m for m in brigade.mentions if m.type == "COMMANDER"]
+    officer = pipe(Document("d", "وقال اللواء يوسف المنقوش إن الوحدات جاهزة."))
+    assert [(m.type, m.text) for m in officer.mentions] == [("COMMANDER", "يوسف المنقوش")]
