@@ -200,25 +200,21 @@ def resolution_scores(items: list[tuple[str, str]]) -> dict[str, float]:
             "bcubed_precision": bp, "bcubed_recall": br, "bcubed_f1": f(bp, br), "items": len(items)}
 
 
+def _table(title: str, types, per_type: dict[str, PRF], total: PRF) -> list[str]:
+    row = "{:<16}{:7.3f}{:7.3f}{:7.3f}{:6d}{:6d}{:6d}"
+    lines = [f"{title:<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
+    for name, s in [(t, per_type[t]) for t in types if t in per_type] + [("ALL", total)]:
+        lines.append(row.format(name, s.precision, s.recall, s.f1, s.tp, s.fp, s.fn))
+    return lines
+
+
 def format_scores(scores: Scores) -> str:
-    lines = [f"{'entities':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}"]
-    for t in ENTITY_TYPES:
-        if t in scores.entities:
-            s = scores.entities[t]
-            lines.append(f"{t:<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}")
-    s = scores.entity_total()
-    lines.append(f"{'ALL':<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}")
+    lines = _table("entities", ENTITY_TYPES, scores.entities, scores.entity_total())
     r = scores.resolution
     if r:
         lines.append("")
         lines.append(f"resolution      pairwise P {r['pairwise_precision']:.3f} R {r['pairwise_recall']:.3f} F1 {r['pairwise_f1']:.3f}")
         lines.append(f"                B-cubed  P {r['bcubed_precision']:.3f} R {r['bcubed_recall']:.3f} F1 {r['bcubed_f1']:.3f}")
     lines.append("")
-    lines.append(f"{'relations':<16}{'P':>7}{'R':>7}{'F1':>7}{'tp':>6}{'fp':>6}{'fn':>6}")
-    for t in RELATION_TYPES:
-        if t in scores.relations:
-            s = scores.relations[t]
-            lines.append(f"{t:<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}")
-    s = scores.relation_total()
-    lines.append(f"{'ALL':<16}{s.precision:7.3f}{s.recall:7.3f}{s.f1:7.3f}{s.tp:6d}{s.fp:6d}{s.fn:6d}")
+    lines += _table("relations", RELATION_TYPES, scores.relations, scores.relation_total())
     return "\n".join(lines)
