@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,12 @@ def test_error_is_one_clear_line_without_traceback(tmp_path):
     )
     assert proc.returncode == 1
     assert "missing.tsv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_password_is_never_taken_on_the_command_line(tmp_path):
+    # a command-line password would be readable by every user in the process list
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    proc = subprocess.run([sys.executable, "-m", "conflictkg", "load", str(tmp_path), "--password", "Secret-99"],
+                          capture_output=True, text=True, timeout=120, env=env, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2 and "unrecognized arguments" in proc.stderr
+    assert "Secret-99" not in proc.stdout

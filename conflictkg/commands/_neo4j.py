@@ -1,8 +1,9 @@
 """Connection options shared by the commands that talk to Neo4j (load, query, build --neo4j).
 
-The password comes from ``--password-file FILE``, ``--password`` (visible to other users
-in the process list: prefer the others), ``NEO4J_PASSWORD``, or a prompt that does not
-echo; it is never printed or logged.
+The password comes from ``--password-file FILE``, ``NEO4J_PASSWORD``, or a prompt that
+does not echo (``--password`` asks for it even when the variable is set). It is never
+taken on the command line, where other users could read it in the process list, and
+never printed or logged.
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ def add_connection_arguments(p) -> None:
     g.add_argument("--uri", default=None, metavar="URI",
                    help="Bolt URI (default: $NEO4J_URI or bolt://localhost:7687)")
     g.add_argument("--user", default=None, metavar="NAME", help="user name (default: $NEO4J_USERNAME or neo4j)")
-    g.add_argument("--password", default=None, metavar="PW",
-                   help="password (visible in the process list; prefer $NEO4J_PASSWORD, --password-file or the prompt)")
+    g.add_argument("--password", action="store_true",
+                   help="ask for the password at a prompt that does not echo (a password is never "
+                        "taken on the command line; otherwise $NEO4J_PASSWORD or --password-file)")
     g.add_argument("--password-file", default=None, metavar="FILE", help="read the password from the first line of FILE")
     g.add_argument("--database", default=None, metavar="NAME",
                    help="database name (default: $NEO4J_DATABASE or the server's default)")
@@ -40,9 +42,7 @@ def connection_settings(args) -> dict:
                 password = fh.readline().rstrip("\r\n")
         except OSError as exc:
             raise MissingPassword(f"cannot read the password file {args.password_file}: {exc.strerror}") from None
-    elif args.password is not None:
-        password = args.password
-    elif os.environ.get("NEO4J_PASSWORD") is not None:
+    elif os.environ.get("NEO4J_PASSWORD") is not None and not args.password:
         password = os.environ["NEO4J_PASSWORD"]
     elif sys.stdin.isatty():
         password = getpass.getpass(f"Neo4j password for {user} at {uri}: ")
