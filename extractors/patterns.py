@@ -60,6 +60,8 @@ GROUP_HEADS = _norm_set(
 UNIT_KINDS = _words("مشاة مشاه قتال صاعقة مدفعية دبابات مجحفل مجحفلة مشاة آلية حرس مهام مشاة")
 # Heads of local councils: the place after them is the council's (المجلس البلدي الزاوية).
 COUNCIL_HEADS = _norm_set("المجلس البلدي، المجلس المحلي، المجلس البلدي ل، المجلس المحلي ل، مجلس بلدي، مجلس محلي")
+# Heads of military councils: with a known place after them, the council of that place.
+MILITARY_COUNCIL_HEADS = _norm_set("المجلس العسكري، المجلس العسكري ل، مجلس عسكري، المجلس العسكري لثوار")
 # Generic group nouns: before another group name they are dropped (ميليشيات سرايا ...).
 MILITIA_WORDS = _norm_set("ميليشيا، مليشيا، ميلشيا، ميليشيات، مليشيات، ميلشيات، ميليشات، عصابة، عصابات")
 # Triggers whose quoted name is taken without the trigger (غرفة "تحرير الموانئ").
@@ -217,12 +219,15 @@ def _quoted(analysis: Analysis, tokens: list[Token], j: int, max_len: int = 6) -
     return k
 
 
-def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: bool = False, stop_at: int | None = None) -> int:
+def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: bool = False, stop_at: int | None = None,
+                    nisba_ok: bool = False) -> int:
     """End index of a person name starting at token ``j`` (``j`` when there is none).
 
     ``عبد``/``أبو``/``بن`` join the next word. A first word with the article is
     accepted when it is a known first name (الصادق) or ``definite_ok`` is set and it is
-    no adjective (a surname alone after a title: الرئيس السيسي).
+    no adjective (a surname alone after a title: الرئيس السيسي). With ``nisba_ok`` (after
+    a rank) a nisba right after a lone first name is the surname, not a nationality: a
+    rank is not followed by a bare first name (العقيد سالم المغربي).
     """
     n = len(tokens) if stop_at is None else min(stop_at, len(tokens))
     k = j
@@ -231,6 +236,9 @@ def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: 
         if k > j and t.break_before:
             break
         first_name = k == j and t.norm in FIRST_NAMES  # علي (also the normalised على)
+        if nisba_ok and k == j + 1 and t.norm in NATIONALITIES and _nisba(t.norm) and tokens[j].norm in FIRST_NAMES:
+            k += 1
+            continue
         if not first_name and (_is_stop(t) or t.norm in NATIONALITIES or t.norm in GENERIC_NAME_WORDS or t.norm in RANK_WORDS):
             break
         if k > j and (_conj(t) or t.norm.startswith(("بال", "لل", "وال", "فال", "كال"))):
@@ -244,6 +252,11 @@ def person_name_end(tokens: list[Token], j: int, max_len: int = 4, definite_ok: 
             continue
         k += 1
     return k
+
+
+def _nisba(norm: str) -> bool:
+    """A masculine singular nisba with the article (المغربي), not الليبيه / ليبيين."""
+    return norm.startswith("ال") and norm.endswith("ي")
 
 
 def _skip_modifiers(tokens: list[Token], j: int) -> int:
@@ -291,7 +304,7 @@ class PatternExtractor:
                     pj = analysis.prior_at(si, j)
                     if pj is not None:
                         continue  # the lexicon knows the name (or it is a group: اللواء 444)
-                    k = person_name_end(tokens, j, stop_at=_next_prior(analysis, si, j, n))
+                    k = person_name_end(tokens, j, stop_at=_next_prior(analysis, si, j, n), nisba_ok=True)
                     if k > j:
                         emit(j, k, "COMMANDER")
                         continue
@@ -317,6 +330,10 @@ class PatternExtractor:
             cl = _longest_in(cands, COUNCIL_HEADS)
             if cl:
                 self._council(analysis, si, tokens, i, cl, emit)
+                continue
+            # --- military councils of a known place: المجلس العسكري لمدينة X → ARMED_GROUP
+            ml = _longest_in(cands, MILITARY_COUNCIL_HEADS)
+            if ml and self._council(analysis, si, tokens, i, ml, emit, "ARMED_GROUP"):
                 continue
             # --- ميليشيا <known person>: the person's group (ميليشيا الفار)
             if i + 1 < n and tok.norm in MILITIA_WORDS and not tokens[i + 1].break_before:
@@ -432,25 +449,31 @@ class PatternExtractor:
             return
         emit(i, k, "ARMED_GROUP", GROUP_HEADS)
 
-    def _council(self, analysis, si, tokens, i, cl, emit) -> None:
+    def _council(self, analysis, si, tokens, i, cl, emit, etype: str = "ORGANIZATION") -> bool:
+        """A council head and the place after it; an ``ARMED_GROUP`` council only with a
+        place the lexicon knows. True when a council was emitted."""
         n = len(tokens)
         j = i + cl
-        if j < n and not tokens[j].break_before and tokens[j].norm in PLACE_CLASSIFIERS:
-            j += 1  # المجلس البلدي لمدينة X
+        if j < n and not tokens[j].break_before and any(f in PLACE_CLASSIFIERS for f, _ in tokens[j].forms):
+            j += 1  # المجلس البلدي [ل]مدينة X
         if j >= n or tokens[j].break_before:
-            return
+            return False
         place = analysis.prior_at(si, j)
         if place is not None:
             if place.type == "PLACE":
-                emit(i, _token_end(tokens, place.end), "ORGANIZATION", COUNCIL_HEADS)
-            return
+                emit(i, _token_end(tokens, place.end), etype, COUNCIL_HEADS if etype == "ORGANIZATION" else MILITARY_COUNCIL_HEADS)
+                return True
+            return False
+        if etype != "ORGANIZATION":
+            return False
         t = tokens[j]
         if _is_stop(t) or _generic(t.norm) or _adjective_like(t.norm) or t.text[0].isdigit() or t.norm in NATIONALITIES:
-            return
+            return False
         k = j + 1
         if t.norm in PLACE_PREFIXES and k < n and not tokens[k].break_before and not _is_stop(tokens[k]):
             k += 1
         emit(i, k, "ORGANIZATION", COUNCIL_HEADS)
+        return True
 
     def _tribes(self, analysis, si, tokens, j, out) -> None:
         n = len(tokens)

@@ -282,7 +282,7 @@ class CueRelationExtractor:
                     mb = mentions[b]
                     if mb.start < ma.end:
                         # nested: a person inside a group's name leads it (قوات حفتر)
-                        if ma.type == "ARMED_GROUP" and mb.type in PEOPLE and mb.end == ma.end:
+                        if ma.type == "ARMED_GROUP" and mb.type in PEOPLE and mb.end == ma.end and not _named_unit(ma):
                             add("LEADS", b, a, si, evidence, "possessive")
                         continue
                     b_tok = bisect_right(starts, mb.start) - 1
@@ -464,6 +464,16 @@ def _role_word(word: str) -> str | None:
     prev = normalize(word)
     return next((r for r, words in ROLE_BEFORE_GROUP.items() if prev in words or
                  any(f in words for f, _ in clitic_forms(prev))), None)
+
+
+# Unit nouns whose name honours a person (كتيبة عمر المختار, لواء الشهيد X): not led by him.
+UNIT_NOUNS = {normalize(w) for w in "كتيبة الكتيبة كتائب لواء اللواء سرية السرية سرايا".split()}
+
+
+def _named_unit(m: Mention) -> bool:
+    """The group's name starts with a unit noun (``كتيبة X``), not a possessive (``قوات X``)."""
+    first = WORD_RE.match(m.text)
+    return bool(first) and any(f in UNIT_NOUNS for f, _ in clitic_forms(normalize(first.group())))
 
 
 def _presence_before(text: str, m: Mention) -> bool:

@@ -308,3 +308,16 @@ def test_a_unit_noun_before_a_verb_is_not_a_rank():
     assert not [m for m in brigade.mentions if m.type == "COMMANDER"]
     officer = pipe(Document("d", "وقال اللواء يوسف المنقوش إن الوحدات جاهزة."))
     assert [(m.type, m.text) for m in officer.mentions] == [("COMMANDER", "يوسف المنقوش")]
+
+
+def test_nisba_after_a_rank_and_first_name_is_the_surname(pipe):
+    # a rank is not followed by a bare first name: the nisba is his surname
+    assert ("سالم المصري", "COMMANDER") in found(pipe, "ويقود الكتيبة الرابعة العقيد سالم المصري منذ شهرين.")
+    # after a full name the nationality adjective stays out
+    assert ("فرج الزوي", "COMMANDER") in found(pipe, "وقال العقيد فرج الزوي الليبي إن الوضع هادئ.")
+
+
+def test_military_council_of_a_known_place_is_an_armed_group(pipe):
+    got = found(pipe, "وأعلن المجلس العسكري لمدينة غريان، الذي تشكل قبل عام، النفير العام.")
+    assert ("المجلس العسكري لمدينة غريان", "ARMED_GROUP") in got
+    assert ("غريان", "PLACE") in got

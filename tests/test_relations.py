@@ -58,6 +58,11 @@ def test_possessive_group_is_led_by_the_person(pipe):
     assert ("LEADS", "حفتر", "قوات حفتر") in rels(pipe, "تقدمت قوات حفتر نحو المدينة.")
 
 
+def test_a_unit_named_after_a_person_is_not_led_by_him(pipe):
+    found = rels(pipe, "وتقدمت كتيبة عمر المختار نحو الطريق الساحلي.")
+    assert not {r for r in found if r[0] == "LEADS"}, found
+
+
 @pytest.mark.parametrize("text", [
     # a role that belongs to another name: no LEADS to the person after it
     "وأكد قائد الأفريكوم وأمين عام حلف الناتو للسراج دعمهما.",
