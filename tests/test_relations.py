@@ -112,3 +112,36 @@ def test_army_of_the_other_camp_is_not_the_lexicon_army(pipe):
     assert army.canonical != "الجيش الوطني الليبي" and "side" not in army.attrs
     r = pipe(Document("s2", "وقال الجيش الليبي إنه صد الهجوم."))
     assert next(m for m in r.mentions if m.text == "الجيش الليبي").canonical == "الجيش الوطني الليبي"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the verb before both names
+    ("وتسيطر كتيبة صقور الجنوب على مدينة أوباري منذ أشهر.", ("BASED_IN", "كتيبة صقور الجنوب", "أوباري")),
+    ("وتسكن قبيلة الحساونة وادي الشاطئ منذ قرون.", ("BASED_IN", "الحساونة", "وادي الشاطئ")),
+    ("ويضم مجلس شورى ثوار درنة كتيبة شهداء بوسليم وكتيبة النور.", ("MEMBER_OF", "كتيبة شهداء بوسليم", "مجلس شورى ثوار درنة")),
+    ("ويضم مجلس شورى ثوار درنة كتيبة شهداء بوسليم وكتيبة النور.", ("MEMBER_OF", "كتيبة النور", "مجلس شورى ثوار درنة")),
+    # a verb before the first name, the rest of the cue before the second
+    ("وتتخذ كتيبة صقور الجنوب، التابعة للجيش الوطني الليبي، من مدينة أوباري مقرا لها.", ("BASED_IN", "كتيبة صقور الجنوب", "أوباري")),
+    ("وتحالفت كتيبة شهداء غدامس، التي يقودها العقيد فرج الزوي، مع كتيبة صقور الجنوب في معارك الحدود.", ("ALLIED_WITH", "كتيبة شهداء غدامس", "كتيبة صقور الجنوب")),
+    ("وتقاتل عناصر كتيبة شهداء غدامس منذ عامين إلى جانب كتيبة صقور الجنوب.", ("ALLIED_WITH", "كتيبة شهداء غدامس", "كتيبة صقور الجنوب")),
+    # a support noun before the second name, the supporter earlier
+    ("وأعلن المجلس العسكري لمدينة غريان، الذي يرأسه العقيد فرج الزوي، دعمه الكامل لكتيبة صقور الجنوب.", ("ALLIED_WITH", "المجلس العسكري لمدينة غريان", "كتيبة صقور الجنوب")),
+    ("وتقطن قبائل الحساونة الجنوب، وأعلن أعيانها وقوفهم إلى جانب كتيبة صقور الجنوب.", ("ALLIED_WITH", "الحساونة", "كتيبة صقور الجنوب")),
+    # a military council of a town named as such sits in it
+    ("وأعلن المجلس العسكري لمدينة غريان النفير العام.", ("BASED_IN", "المجلس العسكري لمدينة غريان", "غريان")),
+])
+def test_verb_first_and_split_cues(pipe, text, expected):
+    assert expected in rels(pipe, text)
+
+
+@pytest.mark.parametrize("text", [
+    # support taken back is no alliance
+    "وأعلن المجلس العسكري لمدينة غريان سحب دعمه لكتيبة صقور الجنوب.",
+    # مع after a fighting noun: the groups fought, whatever the verb before
+    "وتحالفت كتيبة شهداء غدامس، بعد أسابيع من المعارك مع كتيبة صقور الجنوب، مع قبائل الحساونة.",
+    # تحالف before a name is the noun (a coalition), not the verb
+    "أعلن تحالف \"فجر الجنوب\" سيطرته على المعبر بعد المعارك مع كتيبة صقور الجنوب.",
+])
+def test_no_alliance_without_a_support_cue(pipe, text):
+    found = rels(pipe, text)
+    assert not {r for r in found if r[0] == "ALLIED_WITH" and "كتيبة صقور الجنوب" in r}, found
