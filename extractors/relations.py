@@ -223,7 +223,7 @@ FAR_RULES = [
         "هجوما على، هجوما على مواقع، هجوما على مواقع ل، هجمات على، هجمات على مواقع، غارات على، غارات على مواقع، "
         "غارات على مواقع ل، غارات جوية على، غارات جوية على مواقع، غارات جوية على مواقع ل، هجوم على مواقع، "
         "هجوم على مواقع ل، قصفا على مواقع، قصفت مواقع، قصف مواقع، هاجمت مواقع، هاجم مواقع، استهدفت مواقع، استهدف مواقع، "
-        "قصفت مواقع ل، هاجمت مواقع ل، استهدفت مواقع ل، تمركزات، على تمركزات")),
+        "قصفت مواقع ل، هاجمت مواقع ل، استهدفت مواقع ل، تمركزات، على تمركزات، تمركزات ل، على تمركزات ل")),
     ("ALLIED_WITH", ARMED, ACTORS, _cues("القتال في صف، القتال إلى جانب، يقاتل إلى جانب، تقاتل إلى جانب، يقاتلون إلى جانب، "
                                         "في صف، للقتال إلى جانب، قاتلت إلى جانب، قاتل إلى جانب، قاتلوا إلى جانب")),
 ]
@@ -265,6 +265,9 @@ SPLIT_RULES = [
      _cues("إلى جانب، في صف"), None, "fight-beside"),
     ("ALLIED_WITH", ACTORS, ACTORS, _verbs("تحالفت تحالفوا تتحالف يتحالف"), _cues("مع"), None, "allied-split"),  # not تحالف: also the noun
     ("BASED_IN", ACTORS, PLACES, _verbs("يتخذ تتخذ اتخذ اتخذت"), _cues("من"), _verbs("مقرا مقر"), "base-split"),
+    # control of a place is where the group is (أعلن G، الأربعاء، سيطرته الكاملة على L)
+    ("BASED_IN", ACTORS, PLACES, None, _cues("سيطرته على، سيطرتها على، سيطرتهم على، سيطرته الكاملة على، "
+                                             "سيطرتها الكاملة على، سيطرتهم الكاملة على"), None, "control"),
 ]
 _SPLIT_LAST = {c[-1] for r in SPLIT_RULES for c in r[4]}
 # Words that take the support back (سحب دعمه، نفى دعمه): no alliance.
@@ -354,6 +357,7 @@ class CueRelationExtractor:
             self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence, text)
             self._far_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._split_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
+            self._anaphor_subject(tokens, starts, mentions, idxs, nested, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
                 a_end = bisect_left(starts, ma.end)  # first token after the mention
@@ -510,6 +514,27 @@ class CueRelationExtractor:
                     if ma.type in tails:
                         break
                 break
+
+    def _anaphor_subject(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
+        """``وتتمركز الكتيبة في L``: a VERB_FIRST verb whose subject is an anaphor; the
+        group is the one last named with that head noun, in this sentence or the one before."""
+        for b in idxs:
+            mb = mentions[b]
+            if mb.type not in PLACES or b in nested:
+                continue
+            b_tok = bisect_right(starts, mb.start) - 1
+            if b_tok < 2:
+                continue
+            words = token_gap(tokens, max(0, b_tok - 4), b_tok, mb.start)[-3:]  # a classifier drops out
+            if len(words) < 3 or not words[1] & ANAPHORS:
+                continue
+            rule = next((r for f in words[0] for r in _VERB_FIRST_INDEX.get(f, ()) if r[1] == "BASED_IN" and "ARMED_GROUP" in r[2]
+                         and any(len(g) == 1 and g[0] in words[2] for g in r[4])), None)
+            if rule is None:
+                continue
+            ante = _antecedent(mentions, b, next(iter(words[1] & ANAPHORS)))
+            if ante is not None and mentions[ante].sentence >= si - 1:
+                add("BASED_IN", ante, b, si, evidence, "anaphor-" + rule[5])
 
     def _anaphoric_roles(self, tokens, starts, mentions, idxs, add, si, evidence, analysis_text="") -> None:
         """``آمر الكتيبة، العقيد X`` / ``الناطق باسم الهيئة X``: the role is held in the group
