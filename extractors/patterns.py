@@ -60,6 +60,10 @@ GROUP_HEADS = _norm_set(
 UNIT_KINDS = _words("مشاة مشاه قتال صاعقة مدفعية دبابات مجحفل مجحفلة مشاة آلية حرس مهام مشاة")
 # Heads of local councils: the place after them is the council's (المجلس البلدي الزاوية).
 COUNCIL_HEADS = _norm_set("المجلس البلدي، المجلس المحلي، المجلس البلدي ل، المجلس المحلي ل، مجلس بلدي، مجلس محلي")
+# An indefinite unit noun before a name that itself starts with درع is part of that name
+# (كتيبة درع ليبيا 1، كتيبة درع الجنوب): درع names a unit, it does not classify it.
+UNIT_HEADS = _words("كتيبة سرية")
+NAMED_HEADS = _words("درع")
 # Heads of military councils: with a known place after them, the council of that place.
 MILITARY_COUNCIL_HEADS = _norm_set("المجلس العسكري، المجلس العسكري ل، مجلس عسكري، المجلس العسكري لثوار")
 # Generic group nouns: before another group name they are dropped (ميليشيات سرايا ...).
@@ -397,10 +401,12 @@ class PatternExtractor:
                 emit(i, _token_end(tokens, nxt.end), "ARMED_GROUP", GROUP_HEADS)  # غرفة عمليات الجفرة
             elif nxt.type == "PLACE" and not _definite(head.norm):
                 emit(i, _token_end(tokens, nxt.end), "ARMED_GROUP", GROUP_HEADS)  # درع الوسطى, كتيبة X
+            elif nxt.type == "ARMED_GROUP" and gl == 1 and head.norm in UNIT_HEADS and tokens[j].norm in NAMED_HEADS:
+                emit(i, _token_end(tokens, nxt.end), "ARMED_GROUP", GROUP_HEADS)  # كتيبة درع ليبيا 1: one name
             return
         first = tokens[j]
-        if _phrase_at(tokens, j, GROUP_HEADS | MILITIA_WORDS):
-            return  # ميليشيات سرايا ...: the inner trigger starts the name
+        if _phrase_at(tokens, j, GROUP_HEADS | MILITIA_WORDS) and not (head.norm in UNIT_HEADS and first.norm in NAMED_HEADS):
+            return  # ميليشيات سرايا ...: the inner trigger starts the name (not كتيبة درع الجنوب)
         # rank sense of لواء handled above; here: لواء + number/ordinal/name
         if first.norm in NATIONALITIES and head.norm in _words("قوات قوة"):
             emit(i, j + 1, "ARMED_GROUP", GROUP_HEADS)  # قوات مصرية: foreign forces

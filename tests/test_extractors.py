@@ -321,3 +321,10 @@ def test_military_council_of_a_known_place_is_an_armed_group(pipe):
     got = found(pipe, "وأعلن المجلس العسكري لمدينة غريان، الذي تشكل قبل عام، النفير العام.")
     assert ("المجلس العسكري لمدينة غريان", "ARMED_GROUP") in got
     assert ("غريان", "PLACE") in got
+
+
+def test_a_unit_noun_before_a_shield_name_is_part_of_it(pipe):
+    # درع names the unit; كتيبة before it is not a separate classifier
+    assert ("كتيبة درع الصحراء", "ARMED_GROUP") in found(pipe, "وتتمركز كتيبة درع الصحراء في منطقة الطيبة.")
+    # also before a shield name the lexicon knows
+    assert ("كتيبة درع الوسطى", "ARMED_GROUP") in found(pipe, "وانسحبت كتيبة درع الوسطى من المعبر.")
