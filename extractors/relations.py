@@ -270,6 +270,7 @@ SPLIT_RULES = [
                                              "سيطرتها الكاملة على، سيطرتهم الكاملة على"), None, "control"),
 ]
 _SPLIT_LAST = {c[-1] for r in SPLIT_RULES for c in r[4]}
+_SPLIT_LASTS = [frozenset(c[-1] for c in r[4]) for r in SPLIT_RULES]  # per rule, to skip _cue_suffix
 # Words that take the support back (سحب دعمه، نفى دعمه): no alliance.
 UNSUPPORT = _verbs("سحب سحبت وقف أوقف أوقفت رفض رفضت نفى نفت ينفي تنفي عدم إنهاء انهاء")
 # Heads of military councils: the place in the name is where the council sits.
@@ -383,6 +384,7 @@ class CueRelationExtractor:
                 # role before a group: the first person after it holds the role
                 if ma.type in GROUPS:
                     self._role_before(analysis, mentions, idxs, a_pos, add, si, evidence)
+        _second_roles(text, mentions, by_sentence, out, add)
         return _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add)
 
     def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids, a_nested=False, lead=()):
@@ -483,8 +485,8 @@ class CueRelationExtractor:
             if not any(f in _SPLIT_LAST for f in (last, last[-1:], normalize(last))):
                 continue
             words = token_gap(tokens, max(0, b_tok - 5), b_tok, mb.start if glued else tokens[b_tok].start)
-            for rtype, heads, tails, verbs, cues, after, rule in SPLIT_RULES:
-                if mb.type not in tails:
+            for (rtype, heads, tails, verbs, cues, after, rule), lasts in zip(SPLIT_RULES, _SPLIT_LASTS):
+                if mb.type not in tails or not words or not words[-1] & lasts:
                     continue
                 n = _cue_suffix(words, cues)
                 if not n:
@@ -523,7 +525,7 @@ class CueRelationExtractor:
             if mb.type not in PLACES or b in nested:
                 continue
             b_tok = bisect_right(starts, mb.start) - 1
-            if b_tok < 2:
+            if b_tok < 2 or not any(t.norm in ANAPHORS for t in tokens[max(0, b_tok - 3) : b_tok]):
                 continue
             words = token_gap(tokens, max(0, b_tok - 4), b_tok, mb.start)[-3:]  # a classifier drops out
             if len(words) < 3 or not words[1] & ANAPHORS:
@@ -753,6 +755,31 @@ _LIST_GAP = {"", "و", "،", ",", "، و", ", و", "وفي", "وفى", "وب", "
 # Relations that carry over to every item of a coordinated list of heads / of tails.
 _HEAD_LISTS = {"BASED_IN", "AFFILIATED_WITH", "ALLIED_WITH", "FIGHTS", "MEMBER_OF"}
 _TAIL_LISTS = {"BASED_IN", "FIGHTS", "ALLIED_WITH"}
+
+
+_ROLE_RULES = {"leads", "member", "spokes", "role-before", "anaphor-role"}
+_SECOND_ROLES = {**ROLE_BEFORE_GROUP, "MEMBER_OF": {normalize("عضو")}}
+
+
+def _second_roles(text, mentions, by_sentence, out, add) -> None:
+    """``P، القيادي في G1 وآمر G2``: a second role joined by و right after the group of a
+    person's first role is held by the same person."""
+    for r in list(out):
+        if r.extractor.split(":", 1)[-1] not in _ROLE_RULES or mentions[r.head].type not in PEOPLE:
+            continue
+        g1 = mentions[r.tail]
+        words = WORD_RE.findall(text[g1.end : g1.end + 12])
+        if not words or not text[g1.end : g1.end + 1].isspace() or words[0][:1] != "و":
+            continue
+        role = next((t for t, ws in _SECOND_ROLES.items() if normalize(words[0][1:]) in ws), None)
+        if role is None:
+            continue
+        after = g1.end + text[g1.end :].find(words[0]) + len(words[0])
+        for i in by_sentence.get(g1.sentence, ()):
+            m = mentions[i]
+            if m.type in GROUPS and text[after : m.start].strip() == "" and m.start >= after:
+                add(role, r.head, i, r.sentence, r.evidence, "second-role")
+                break
 
 
 def _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add):

@@ -135,6 +135,8 @@ def test_army_of_the_other_camp_is_not_the_lexicon_army(pipe):
     ("وتقدمت كتيبة شهداء غدامس، التي يقودها أيوب الزوي، نحو الحدود.", ("LEADS", "أيوب الزوي", "كتيبة شهداء غدامس")),
     # the verb's subject is an anaphor for the unit named before
     ("ويقود كتيبة شهداء غدامس العقيد فرج الزوي، وتتمركز الكتيبة في منطقة أوباري منذ أشهر.", ("BASED_IN", "كتيبة شهداء غدامس", "أوباري")),
+    # a second role joined by و after the first role's group: the same person
+    ("وأكدت مصادر مقتل فرج الزوي، القيادي في مجلس شورى ثوار درنة وآمر كتيبة درع الصحراء، في غارة.", ("LEADS", "فرج الزوي", "كتيبة درع الصحراء")),
     # a military council of a town named as such sits in it
     ("وأعلن المجلس العسكري لمدينة غريان النفير العام.", ("BASED_IN", "المجلس العسكري لمدينة غريان", "غريان")),
 ])
