@@ -264,12 +264,15 @@ SPLIT_RULES = [
     ("ALLIED_WITH", ARMED, ACTORS, _verbs("تقاتل يقاتل قاتلت قاتل يقاتلون قاتلوا تحارب يحارب حاربت"),
      _cues("إلى جانب، في صف"), None, "fight-beside"),
     ("ALLIED_WITH", ACTORS, ACTORS, _verbs("تحالفت تحالفوا تتحالف يتحالف"), _cues("مع"), None, "allied-split"),  # not تحالف: also the noun
+    # the subject before, the verb and مع right before the ally (G، التي ...، قد تحالفت مع G2)
+    ("ALLIED_WITH", ACTORS, ACTORS, None, _cues("قد تحالفت مع، قد تحالف مع، قد تحالفوا مع، تحالفت مع، تحالفوا مع"), None, "allied-far"),
     ("BASED_IN", ACTORS, PLACES, _verbs("يتخذ تتخذ اتخذ اتخذت"), _cues("من"), _verbs("مقرا مقر"), "base-split"),
     # control of a place is where the group is (أعلن G، الأربعاء، سيطرته الكاملة على L)
     ("BASED_IN", ACTORS, PLACES, None, _cues("سيطرته على، سيطرتها على، سيطرتهم على، سيطرته الكاملة على، "
                                              "سيطرتها الكاملة على، سيطرتهم الكاملة على"), None, "control"),
 ]
 _SPLIT_LAST = {c[-1] for r in SPLIT_RULES for c in r[4]}
+SPLIT_SKIP = FAR_SKIP | {normalize(w) for w in "قوات القوات".split()}  # member nouns between the cue and the name
 _SPLIT_LASTS = [frozenset(c[-1] for c in r[4]) for r in SPLIT_RULES]  # per rule, to skip _cue_suffix
 # Words that take the support back (سحب دعمه، نفى دعمه): no alliance.
 UNSUPPORT = _verbs("سحب سحبت وقف أوقف أوقفت رفض رفضت نفى نفت ينفي تنفي عدم إنهاء انهاء")
@@ -310,6 +313,26 @@ def _cue_suffix(words, cues) -> int:
         if n <= len(words) and n > best and _seq_at(words, len(words) - n, c):
             best = n
     return best
+
+
+def _split_head(tokens, starts, mentions, before, nested, cue_tok, heads, tails, verbs) -> int | None:
+    """The nearest mention of ``heads`` before the cue (people and other kinds skipped, not
+    one named as what another answers to); with ``verbs``, one of them must stand before it."""
+    for a in reversed(before):
+        ma = mentions[a]
+        if ma.end > starts[cue_tok] or a in nested:
+            continue
+        if bisect_left(starts, ma.end) < cue_tok - FAR_MAX:
+            return None
+        if ma.type in heads:
+            if verbs is not None and _verb_before(tokens, starts, ma, verbs):
+                return a  # وتحالفت G ... مع G2
+            if _after_affiliation(tokens, starts, ma):
+                continue  # التابع لـ G: what the head answers to
+            return a if verbs is None else None
+        if ma.type in tails:
+            return None
+    return None
 
 
 def _verb_before(tokens, starts, m: Mention, verbs) -> bool:
@@ -479,6 +502,8 @@ class CueRelationExtractor:
             if b_tok < 1:
                 continue
             glued = tokens[b_tok].start < mb.start
+            if not glued and b_tok >= 2 and tokens[b_tok - 1].norm in SPLIT_SKIP:
+                b_tok -= 1  # مع [قوات] G: the cue ends before the member noun
             last = tokens[b_tok].norm[: mb.start - tokens[b_tok].start] if glued else tokens[b_tok - 1].norm
             if not glued and b_tok >= 2 and any(f in PLACE_CLASSIFIERS for f, _ in tokens[b_tok - 1].forms):
                 last = tokens[b_tok - 1].norm[:1] if tokens[b_tok - 1].norm[:1] in "لب" else tokens[b_tok - 2].norm  # من مدينة L
@@ -498,24 +523,10 @@ class CueRelationExtractor:
                 cue_tok = max(0, b_tok - (n - glued))
                 if cue_tok >= 1 and (UNSUPPORT if verbs is None else FIGHT_NOUNS) & _FORMSETS(tokens[cue_tok - 1].forms):
                     continue  # سحب دعمه لـ G؛ وتحالفت G ... بعد المعارك مع G2
-                for a in reversed(idxs[:pos]):
-                    ma = mentions[a]
-                    if ma.end > starts[cue_tok] or a in nested:
-                        continue
-                    if bisect_left(starts, ma.end) < cue_tok - FAR_MAX:
-                        break
-                    if ma.type in heads:
-                        if verbs is not None and _verb_before(tokens, starts, ma, verbs):
-                            add(rtype, a, b, si, evidence, rule)  # وتحالفت G ... مع G2
-                            break
-                        if _after_affiliation(tokens, starts, ma):
-                            continue  # التابع لـ G: what the head answers to
-                        if verbs is None:
-                            add(rtype, a, b, si, evidence, rule)
-                        break
-                    if ma.type in tails:
-                        break
-                break
+                head = _split_head(tokens, starts, mentions, idxs[:pos], nested, cue_tok, heads, tails, verbs)
+                if head is not None:
+                    add(rtype, head, b, si, evidence, rule)
+                    break
 
     def _anaphor_subject(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
         """``وتتمركز الكتيبة في L``: a VERB_FIRST verb whose subject is an anaphor; the

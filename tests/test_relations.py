@@ -137,6 +137,8 @@ def test_army_of_the_other_camp_is_not_the_lexicon_army(pipe):
     ("ويقود كتيبة شهداء غدامس العقيد فرج الزوي، وتتمركز الكتيبة في منطقة أوباري منذ أشهر.", ("BASED_IN", "كتيبة شهداء غدامس", "أوباري")),
     # a second role joined by و after the first role's group: the same person
     ("وأكدت مصادر مقتل فرج الزوي، القيادي في مجلس شورى ثوار درنة وآمر كتيبة درع الصحراء، في غارة.", ("LEADS", "فرج الزوي", "كتيبة درع الصحراء")),
+    # the subject far before the verb, the ally after مع [قوات]
+    ("وكانت كتيبة الفاروق، التي يقودها الإخوة الزوي، قد تحالفت مع قوات الجيش الوطني الليبي خلال الهجوم.", ("ALLIED_WITH", "كتيبة الفاروق", "الجيش الوطني الليبي")),
     # a military council of a town named as such sits in it
     ("وأعلن المجلس العسكري لمدينة غريان النفير العام.", ("BASED_IN", "المجلس العسكري لمدينة غريان", "غريان")),
 ])
