@@ -34,6 +34,7 @@ from conflictkg.records import Mention, Relation
 
 from .base import Analysis
 from .cues import PLACE_CLASSIFIERS
+from .patterns import UNIT_KINDS
 from .text import WORD_RE, clitic_forms, normalize, normalize_phrase
 
 GROUPS = {"ARMED_GROUP", "ORGANIZATION"}
@@ -54,7 +55,7 @@ RULES = [
     ("SPOKESPERSON_OF", PEOPLE, GROUPS, _cues("المتحدث باسم، الناطق باسم، المتحدث الرسمي باسم، الناطق الرسمي باسم، المتحدث العسكري باسم، الناطق العسكري باسم، المتحدث الرسمي ل، الناطق الرسمي ل، المتحدثة باسم"), "start", 5, "spokes"),
     ("LEADS", PEOPLE, GROUPS, _cues("قائد، آمر، رئيس، زعيم، أمير، مدير، القائد العام ل، القائد العام، رئيس أركان، وهو قائد، وهو آمر، هو قائد، مؤسس، يقود، الذي يقود، القائد السابق ل، القائد ل، الرئيس السابق ل، آمر سابق ل، قائد سابق ل"), "start", 3, "leads"),
     ("MEMBER_OF", PEOPLE, ARMED, _cues("عضو، القيادي في، القيادي ب، المقاتل في، أحد قادة، من قادة، الضابط في، الضابط ب"), "start", 3, "member"),
-    ("AFFILIATED_WITH", PEOPLE | GROUPS, GROUPS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4, "affiliated"),
+    ("AFFILIATED_WITH", PEOPLE | GROUPS, ACTORS, _cues("التابع ل، التابعة ل، التابعين ل، التابعة إلى، المحسوب على، المحسوبة على، المحسوبين على، تحت إمرة، المنضوية تحت، المنضوي تحت، المنضوية تحت لواء، المنضوية في، التي تتبع، الذي يتبع، تتبع، يتبع"), "start", 4, "affiliated"),
     ("ALLIED_WITH", ACTORS, ACTORS, _cues("الموالية ل، الموالي ل، الموالين ل، المتحالفة مع، المتحالف مع، بالتنسيق مع، حليف، حليفة، الداعمة ل، الداعم ل، المدعومة من، المدعوم من، تعمل بالتنسيق مع، يعمل بالتنسيق مع، تحالفت مع، تحالف مع، قد تحالفت مع، قد تحالف مع، بالتعاون مع"), "start", 4, "allied"),
     ("FIGHTS", ARMED | {"TRIBE"}, ARMED | {"TRIBE"}, _cues("هجوم على، هجوما على، هجمات على، الهجوم على، هاجم، هاجمت، يهاجم، تهاجم، استهدف، استهدفت، يستهدف، تستهدف، استهداف، قصف، قصفت، يقصف، تقصف، اشتباكات مع، اشتبكت مع، معارك ضد، معارك مع، معركة مع، معركة ضد، عملية ضد، عملية عسكرية ضد، يقاتل، تقاتل، قتال، حرب على، غارات على، غارة على، غارات جوية على، طرد، طردت، دحر، هزم، هزمت، تصدت ل، تصدى ل، القضاء على، ضربات، هجمات ل، بهجوم على، شن هجوما على، شنت هجوما على، حاصرت، تحاصر"), "any", 8, "fights"),
     ("BASED_IN", ACTORS, PLACES, _cues("المتمركزة في، المتمركزة ب، المتمركز في، المتمركز ب، المتمركزين في، تتمركز في، يتمركز في، التي تتمركز في، تتخذ من، يتخذ من، التي تتخذ من، الذي يتخذ من، ومقرها، مقرها في، ومقره، مقره في، ومقرها في، المرابطة في، المرابطة ب، تنتشر في، ينتشر في، المنتشرة في، المنتشر في، التي تنتشر في، الذي ينتشر في، المقيمة في، المقيم في، المقيمين في، المتواجدة في، المتواجد في، الموجودة في، بوجود عسكري في، بوجود في، تتمركز ب، يتمركز ب، يتحصن في، يتحصنون في، تتحصن في، المنعقد في، المنعقدة في، المنعقد ب، المنعقدة ب، الذي يسيطر على، التي تسيطر على، يسيطر على، تسيطر على، تسيطر على مدينة، يسيطر على مدينة، التي سيطرت على، الذي سيطر على"), "start", 4, "based"),
@@ -413,6 +414,8 @@ class CueRelationExtractor:
     def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids, a_nested=False, lead=()):
         """(relation type, head is first, rule name) for two mentions in order, else None."""
         words = token_gap(tokens, a_end, b_tok, mb.start)
+        if words and ma.text[-1:].isdigit() and words[0] & UNIT_KINDS:
+            words = words[1:]  # الكتيبة 166 [مشاة] تتمركز في: the unit kind belongs to the name
         kinds_between = {mentions[i].type for i in between_ids if mentions[i].start >= ma.end}
         for _, rtype, heads, tails, gaps, rule, head_first in lead:  # وتسيطر G على L
             if ma.type in heads and mb.type in tails and not kinds_between & tails and any(_gap_is(words, g) for g in gaps):

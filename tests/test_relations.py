@@ -139,6 +139,10 @@ def test_army_of_the_other_camp_is_not_the_lexicon_army(pipe):
     ("وأكدت مصادر مقتل فرج الزوي، القيادي في مجلس شورى ثوار درنة وآمر كتيبة درع الصحراء، في غارة.", ("LEADS", "فرج الزوي", "كتيبة درع الصحراء")),
     # the subject far before the verb, the ally after مع [قوات]
     ("وكانت كتيبة الفاروق، التي يقودها الإخوة الزوي، قد تحالفت مع قوات الجيش الوطني الليبي خلال الهجوم.", ("ALLIED_WITH", "كتيبة الفاروق", "الجيش الوطني الليبي")),
+    # a person counted to a tribe
+    ("ويقود الكتيبة الرابعة عمران الفيتوري، المحسوب على قبيلة أولاد سليمان.", ("AFFILIATED_WITH", "عمران الفيتوري", "أولاد سليمان")),
+    # the unit kind after a unit number is no word of the gap
+    ("وأكد المتحدث أن اللواء 111 مشاة يتمركز في بلدة القداحية منذ أيام.", ("BASED_IN", "اللواء 111", "القداحية")),  # a lexicon unit without مشاة
     # a military council of a town named as such sits in it
     ("وأعلن المجلس العسكري لمدينة غريان النفير العام.", ("BASED_IN", "المجلس العسكري لمدينة غريان", "غريان")),
 ])
