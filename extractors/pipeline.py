@@ -71,6 +71,7 @@ def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention
     * operations (``عملية بركان الغضب``) are events, and ``شرق ليبيا`` after a compass
       word (``جنوب شرق ليبيا``) is a direction, not the region: both are dropped;
     * a unit number after a known group name belongs to it (``كتيبة الفاروق 301``);
+    * a civilian named only at the end of a unit's name is not mentioned (``كتيبة عمر المختار``);
     * a group ``التابعة ل`` a body of the other camp is not the lexicon's group of that
       name (``الجيش الليبي التابع لحكومة الوفاق`` is not the LNA).
     """
@@ -84,7 +85,30 @@ def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention
     out += _possessive_groups(analysis, index, out)
     _role_after(analysis, index, out)
     _one_person_type(out)
-    return out
+    return _honoured_names(index, out)
+
+
+# Unit nouns whose name honours a person (كتيبة عمر المختار); not كتائب (كتائب القذافي: his).
+HONOUR_UNITS = _norm_set("كتيبة، الكتيبة، لواء، سرية، سرايا")
+
+
+def _honoured_names(index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
+    """Without a civilian named only as the end of a unit's name: ``كتيبة عمر المختار``
+    is named after the man, it does not mention him (a commander stays: he may lead it)."""
+    units = []
+    for m in mentions:
+        if m.type == "ARMED_GROUP":
+            t = index.tokens[m.sentence][index.at(m.sentence, m.start)]
+            if any(f in HONOUR_UNITS for f, _ in t.forms):  # also لكتيبة، وكتيبة
+                units.append(m)
+    if not units:
+        return mentions
+    inside = [m for m in mentions if m.type == "PERSON" and any(u.start < m.start and u.end == m.end for u in units)]
+    if not inside:
+        return mentions
+    outside = {m.text for m in mentions if m.type in PEOPLE and m not in inside}
+    drop = {id(m) for m in inside if m.text not in outside}
+    return [m for m in mentions if id(m) not in drop]
 
 
 class _TokenIndex:

@@ -328,3 +328,11 @@ def test_a_unit_noun_before_a_shield_name_is_part_of_it(pipe):
     assert ("كتيبة درع الصحراء", "ARMED_GROUP") in found(pipe, "وتتمركز كتيبة درع الصحراء في منطقة الطيبة.")
     # also before a shield name the lexicon knows
     assert ("كتيبة درع الوسطى", "ARMED_GROUP") in found(pipe, "وانسحبت كتيبة درع الوسطى من المعبر.")
+
+
+def test_a_unit_named_after_a_man_does_not_mention_him(pipe):
+    got = found(pipe, "وتقدمت كتيبة عمر المختار نحو الطريق الساحلي، ثم أعلن دعمه لكتيبة عمر المختار.")
+    assert ("كتيبة عمر المختار", "ARMED_GROUP") in got
+    assert not {m for m in got if m[1] in ("PERSON", "COMMANDER")}, got
+    # a possessive designation still mentions the person
+    assert ("حفتر", "COMMANDER") in found(pipe, "تقدمت قوات حفتر نحو المدينة.")
