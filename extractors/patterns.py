@@ -539,8 +539,8 @@ class PatternExtractor:
         known = analysis.prior_at(si, j)
         if known is not None and known.type in ("COMMANDER", "PERSON", "ARMED_GROUP", "ORGANIZATION"):
             return  # معسكر حفتر: the camp of a faction
-        if _is_stop(t) or t.norm in GENERIC_NAME_WORDS or _adjective_like(t.norm) or t.text[0].isdigit():
-            return
+        if known is None and (_is_stop(t) or t.norm in GENERIC_NAME_WORDS or _adjective_like(t.norm) or t.text[0].isdigit()):
+            return  # a place the lexicon knows is a name whatever its ending (معسكر بوعطني)
         if t.norm in NATIONALITIES or t.norm in FACILITY_ADJECTIVES:
             return
         k = _token_end(tokens, known.end) if known is not None else j + 1

@@ -292,6 +292,19 @@ def _lead_verb_rules(tokens, a_tok: int, ma: Mention) -> list:
     return [r for f, _ in tokens[k].forms for r in _VERB_FIRST_INDEX.get(f, ())]
 
 
+TIME_WORDS = _verbs("حاليا اليوم الآن أيضا")
+SINCE = normalize("منذ")
+
+
+def _without_time(words):
+    """The gap without a leading time adverbial (وتتمركز G [منذ سنوات] في L)."""
+    if len(words) >= 3 and SINCE in words[0]:
+        return words[2:]
+    if len(words) >= 2 and words[0] & TIME_WORDS:
+        return words[1:]
+    return words
+
+
 def _gap_is(words, gap: tuple) -> bool:
     return len(words) == len(gap) and all(gap[i] in words[i] for i in range(len(gap)))
 
@@ -417,9 +430,11 @@ class CueRelationExtractor:
         if words and ma.text[-1:].isdigit() and words[0] & UNIT_KINDS:
             words = words[1:]  # الكتيبة 166 [مشاة] تتمركز في: the unit kind belongs to the name
         kinds_between = {mentions[i].type for i in between_ids if mentions[i].start >= ma.end}
-        for _, rtype, heads, tails, gaps, rule, head_first in lead:  # وتسيطر G على L
-            if ma.type in heads and mb.type in tails and not kinds_between & tails and any(_gap_is(words, g) for g in gaps):
-                return (rtype, head_first, rule)
+        if lead:
+            lead_words = _without_time(words)
+            for _, rtype, heads, tails, gaps, rule, head_first in lead:  # وتسيطر G على L
+                if ma.type in heads and mb.type in tails and not kinds_between & tails and any(_gap_is(lead_words, g) for g in gaps):
+                    return (rtype, head_first, rule)
         if ma.type in GROUPS and mb.type in PEOPLE and not kinds_between & PEOPLE and _cue_in(words, LED_BY, "start", 3):
             return ("LEADS", False, "led-by")
         if ma.type in PLACES and mb.type in ACTORS and _cue_in(words, STRONGHOLD, "exact", 0):

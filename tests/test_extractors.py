@@ -336,3 +336,8 @@ def test_a_unit_named_after_a_man_does_not_mention_him(pipe):
     assert not {m for m in got if m[1] in ("PERSON", "COMMANDER")}, got
     # a possessive designation still mentions the person
     assert ("حفتر", "COMMANDER") in found(pipe, "تقدمت قوات حفتر نحو المدينة.")
+
+
+def test_facility_head_before_a_known_place_ending_like_an_adjective(pipe):
+    # بوعطني ends in ي like an adjective; the lexicon knows it as a place
+    assert ("معسكر بوعطني", "PLACE") in found(pipe, "وانسحبت الكتيبة إلى معسكر بوعطني أمس.")

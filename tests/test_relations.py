@@ -139,6 +139,8 @@ def test_army_of_the_other_camp_is_not_the_lexicon_army(pipe):
     ("وأكدت مصادر مقتل فرج الزوي، القيادي في مجلس شورى ثوار درنة وآمر كتيبة درع الصحراء، في غارة.", ("LEADS", "فرج الزوي", "كتيبة درع الصحراء")),
     # the subject far before the verb, the ally after مع [قوات]
     ("وكانت كتيبة الفاروق، التي يقودها الإخوة الزوي، قد تحالفت مع قوات الجيش الوطني الليبي خلال الهجوم.", ("ALLIED_WITH", "كتيبة الفاروق", "الجيش الوطني الليبي")),
+    # a time adverbial between the verb-first subject and في
+    ("وتتمركز كتيبة صقور الجنوب منذ سنوات في مدينة أوباري.", ("BASED_IN", "كتيبة صقور الجنوب", "أوباري")),
     # a person counted to a tribe
     ("ويقود الكتيبة الرابعة عمران الفيتوري، المحسوب على قبيلة أولاد سليمان.", ("AFFILIATED_WITH", "عمران الفيتوري", "أولاد سليمان")),
     # the unit kind after a unit number is no word of the gap
