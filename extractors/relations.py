@@ -224,7 +224,8 @@ FAR_RULES = [
         "هجوما على، هجوما على مواقع، هجوما على مواقع ل، هجمات على، هجمات على مواقع، غارات على، غارات على مواقع، "
         "غارات على مواقع ل، غارات جوية على، غارات جوية على مواقع، غارات جوية على مواقع ل، هجوم على مواقع، "
         "هجوم على مواقع ل، قصفا على مواقع، قصفت مواقع، قصف مواقع، هاجمت مواقع، هاجم مواقع، استهدفت مواقع، استهدف مواقع، "
-        "قصفت مواقع ل، هاجمت مواقع ل، استهدفت مواقع ل، تمركزات، على تمركزات، تمركزات ل، على تمركزات ل")),
+        "قصفت مواقع ل، هاجمت مواقع ل، استهدفت مواقع ل، تمركزات، على تمركزات، تمركزات ل، على تمركزات ل، "
+        "غارات مكثفة على، غارات مكثفة على مواقع، غارات مكثفة على مواقع ل")),
     ("ALLIED_WITH", ARMED, ACTORS, _cues("القتال في صف، القتال إلى جانب، يقاتل إلى جانب، تقاتل إلى جانب، يقاتلون إلى جانب، "
                                         "في صف، للقتال إلى جانب، قاتلت إلى جانب، قاتل إلى جانب، قاتلوا إلى جانب")),
 ]
@@ -396,6 +397,7 @@ class CueRelationExtractor:
             self._far_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._split_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._anaphor_subject(tokens, starts, mentions, idxs, nested, add, si, evidence)
+            self._anaphor_target(tokens, starts, mentions, idxs, nested, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
                 a_end = bisect_left(starts, ma.end)  # first token after the mention
@@ -545,6 +547,28 @@ class CueRelationExtractor:
                 if head is not None:
                     add(rtype, head, b, si, evidence, rule)
                     break
+
+    def _anaphor_target(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
+        """``G قد شن غارات على مواقع المجلس``: a FAR_RULES fighting cue before an anaphor;
+        the target is the group last named with that head noun (this sentence or the four before)."""
+        rtype, heads, tails, cues = FAR_RULES[0]
+        for k in range(1, len(tokens)):
+            noun = tokens[k].norm
+            if noun not in ANAPHORS or tokens[k - 1].norm not in _FAR_LAST:
+                continue
+            words = token_gap(tokens, max(0, k - 5), k, tokens[k].start)
+            n = _cue_suffix(words, cues)
+            if not n:
+                continue
+            after = bisect_left([mentions[i].start for i in idxs], tokens[k].start)
+            before = idxs[:after]
+            head = _split_head(tokens, starts, mentions, before, nested, k - n, heads, tails, None)
+            if head is None:
+                continue
+            first_after = idxs[after] if after < len(idxs) else (idxs[-1] + 1 if idxs else 0)
+            ante = _antecedent(mentions, first_after, noun)
+            if ante is not None and ante != head and mentions[ante].type in tails and mentions[ante].sentence >= si - 4:
+                add(rtype, head, ante, si, evidence, "anaphor-target")
 
     def _anaphor_subject(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
         """``وتتمركز الكتيبة في L``: a VERB_FIRST verb whose subject is an anaphor; the

@@ -163,3 +163,12 @@ def test_verb_first_and_split_cues(pipe, text, expected):
 def test_no_alliance_without_a_support_cue(pipe, text):
     found = rels(pipe, text)
     assert not {r for r in found if r[0] == "ALLIED_WITH" and "كتيبة صقور الجنوب" in r}, found
+
+
+def test_strikes_on_an_anaphor_hit_the_group_named_before(pipe):
+    text = ("وتقدمت القوات نحو مواقع مجلس شورى ثوار درنة. "
+            "وكان سلاح الجو الليبي قد شن غارات مكثفة على مواقع المجلس في المدينة.")
+    assert ("FIGHTS", "سلاح الجو الليبي", "مجلس شورى ثوار درنة") in rels(pipe, text)
+    # the anaphor may only name another group: not the attacker itself
+    own = "وشنت كتيبة صقور الجنوب غارات على مواقع الكتيبة في المدينة."
+    assert not {r for r in rels(pipe, own) if r[0] == "FIGHTS"}
