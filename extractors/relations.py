@@ -269,11 +269,15 @@ SPLIT_RULES = [
     # the subject before, the verb and مع right before the ally (G، التي ...، قد تحالفت مع G2)
     ("ALLIED_WITH", ACTORS, ACTORS, None, _cues("قد تحالفت مع، قد تحالف مع، قد تحالفوا مع، تحالفت مع، تحالفوا مع"), None, "allied-far"),
     ("BASED_IN", ACTORS, PLACES, _verbs("يتخذ تتخذ اتخذ اتخذت"), _cues("من"), _verbs("مقرا مقر"), "base-split"),
+    # "G، التي يقودها P، تتمركز في L": the verb after a parenthesis, its subject before it
+    ("BASED_IN", ACTORS, PLACES, None, _cues("تتمركز في، يتمركز في، تتمركز ب، يتمركز ب، تنتشر في، ينتشر في، "
+                                             "ترابط في، يرابط في، تسيطر على، يسيطر على، تتحصن في، يتحصن في"), None, "based-far"),
     # control of a place is where the group is (أعلن G، الأربعاء، سيطرته الكاملة على L)
     ("BASED_IN", ACTORS, PLACES, None, _cues("سيطرته على، سيطرتها على، سيطرتهم على، سيطرته الكاملة على، "
                                              "سيطرتها الكاملة على، سيطرتهم الكاملة على"), None, "control"),
 ]
 _SPLIT_LAST = {c[-1] for r in SPLIT_RULES for c in r[4]}
+AFTER_PARENTHESIS = {"based-far"}  # split rules read only after a comma (the end of a parenthesis)
 SPLIT_SKIP = FAR_SKIP | {normalize(w) for w in "قوات القوات".split()}  # member nouns between the cue and the name
 _SPLIT_LASTS = [frozenset(c[-1] for c in r[4]) for r in SPLIT_RULES]  # per rule, to skip _cue_suffix
 # Words that take the support back (سحب دعمه، نفى دعمه): no alliance.
@@ -525,8 +529,10 @@ class CueRelationExtractor:
             if not glued and b_tok >= 2 and tokens[b_tok - 1].norm in SPLIT_SKIP:
                 b_tok -= 1  # مع [قوات] G: the cue ends before the member noun
             last = tokens[b_tok].norm[: mb.start - tokens[b_tok].start] if glued else tokens[b_tok - 1].norm
+            classifier = 0  # a classifier token before the name is no word of the gap
             if not glued and b_tok >= 2 and any(f in PLACE_CLASSIFIERS for f, _ in tokens[b_tok - 1].forms):
                 last = tokens[b_tok - 1].norm[:1] if tokens[b_tok - 1].norm[:1] in "لب" else tokens[b_tok - 2].norm  # من مدينة L
+                classifier = 1
             if not any(f in _SPLIT_LAST for f in (last, last[-1:], normalize(last))):
                 continue
             words = token_gap(tokens, max(0, b_tok - 5), b_tok, mb.start if glued else tokens[b_tok].start)
@@ -540,7 +546,9 @@ class CueRelationExtractor:
                     nxt = bisect_left(starts, mb.end)
                     if nxt >= len(tokens) or not after & _FORMSETS(tokens[nxt].forms):
                         continue
-                cue_tok = max(0, b_tok - (n - glued))
+                cue_tok = max(0, b_tok - (n - glued) - classifier)
+                if rule in AFTER_PARENTHESIS and not (tokens[cue_tok].break_before and tokens[cue_tok].norm[:1] not in "وف"):
+                    continue  # only "G، ...، تتمركز في L": a verb opening a clause has its own subject
                 if cue_tok >= 1 and (UNSUPPORT if verbs is None else FIGHT_NOUNS) & _FORMSETS(tokens[cue_tok - 1].forms):
                     continue  # سحب دعمه لـ G؛ وتحالفت G ... بعد المعارك مع G2
                 head = _split_head(tokens, starts, mentions, idxs[:pos], nested, cue_tok, heads, tails, verbs)

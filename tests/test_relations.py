@@ -172,3 +172,11 @@ def test_strikes_on_an_anaphor_hit_the_group_named_before(pipe):
     # the anaphor may only name another group: not the attacker itself
     own = "وشنت كتيبة صقور الجنوب غارات على مواقع الكتيبة في المدينة."
     assert not {r for r in rels(pipe, own) if r[0] == "FIGHTS"}
+
+
+def test_a_verb_after_a_parenthesis_has_the_group_before_as_subject(pipe):
+    text = "وأكد أن كتيبة صقور الجنوب، التي يقودها العقيد فرج الزوي، تتمركز في منطقة أوباري."
+    assert ("BASED_IN", "كتيبة صقور الجنوب", "أوباري") in rels(pipe, text)
+    # a clause opened by و has its own subject (here after the place)
+    other = "اندلعت اشتباكات بين كتيبة صقور الجنوب وكتيبة النور، وتتمركز في منطقة أوباري قوات أخرى."
+    assert not {r for r in rels(pipe, other) if r[0] == "BASED_IN"}
