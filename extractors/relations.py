@@ -277,7 +277,9 @@ SPLIT_RULES = [
                                              "سيطرتها الكاملة على، سيطرتهم الكاملة على"), None, "control"),
 ]
 _SPLIT_LAST = {c[-1] for r in SPLIT_RULES for c in r[4]}
-AFTER_PARENTHESIS = {"based-far"}  # split rules read only after a comma (the end of a parenthesis)
+AFTER_PARENTHESIS = {"based-far"}
+COORDINATION = _cues("تعمل بالتنسيق مع، يعمل بالتنسيق مع، تعمل بالتعاون مع، يعمل بالتعاون مع")
+_WITH = normalize("مع")  # split rules read only after a comma (the end of a parenthesis)
 SPLIT_SKIP = FAR_SKIP | {normalize(w) for w in "قوات القوات".split()}  # member nouns between the cue and the name
 _SPLIT_LASTS = [frozenset(c[-1] for c in r[4]) for r in SPLIT_RULES]  # per rule, to skip _cue_suffix
 # Words that take the support back (سحب دعمه، نفى دعمه): no alliance.
@@ -402,6 +404,7 @@ class CueRelationExtractor:
             self._split_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._anaphor_subject(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._anaphor_target(tokens, starts, mentions, idxs, nested, add, si, evidence)
+            self._anaphor_partner(tokens, starts, mentions, idxs, nested, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
                 a_end = bisect_left(starts, ma.end)  # first token after the mention
@@ -577,6 +580,24 @@ class CueRelationExtractor:
             ante = _antecedent(mentions, first_after, noun)
             if ante is not None and ante != head and mentions[ante].type in tails and mentions[ante].sentence >= si - 4:
                 add(rtype, head, ante, si, evidence, "anaphor-target")
+
+    def _anaphor_partner(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
+        """``اللجنة تعمل بالتنسيق مع G``: an anaphor right before a coordination cue is the
+        group last named with that head noun (this sentence or the two before)."""
+        for b in idxs:
+            mb = mentions[b]
+            if mb.type not in ACTORS or b in nested:
+                continue
+            b_tok = bisect_right(starts, mb.start) - 1
+            if b_tok < 2 or tokens[b_tok - 1].norm != _WITH:
+                continue
+            words = token_gap(tokens, max(0, b_tok - 4), b_tok, mb.start)
+            n = _cue_suffix(words, COORDINATION)
+            if not n or n >= len(words) or not words[-n - 1] & ANAPHORS:
+                continue
+            ante = _antecedent(mentions, b, next(iter(words[-n - 1] & ANAPHORS)))
+            if ante is not None and mentions[ante].type in ACTORS and mentions[ante].sentence >= si - 2:
+                add("ALLIED_WITH", ante, b, si, evidence, "anaphor-partner")
 
     def _anaphor_subject(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
         """``وتتمركز الكتيبة في L``: a VERB_FIRST verb whose subject is an anaphor; the

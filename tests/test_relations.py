@@ -180,3 +180,10 @@ def test_a_verb_after_a_parenthesis_has_the_group_before_as_subject(pipe):
     # a clause opened by و has its own subject (here after the place)
     other = "اندلعت اشتباكات بين كتيبة صقور الجنوب وكتيبة النور، وتتمركز في منطقة أوباري قوات أخرى."
     assert not {r for r in rels(pipe, other) if r[0] == "BASED_IN"}
+
+
+def test_an_anaphor_working_in_coordination_with_a_group(pipe):
+    text = ("وأصدرت حكومة الوفاق بيانا أمس. "
+            "وقال مسؤول إن الحكومة تعمل بالتنسيق مع بعثة الأمم المتحدة للدعم في ليبيا.")
+    found = rels(pipe, text)
+    assert ("ALLIED_WITH", "حكومة الوفاق", "بعثة الأمم المتحدة للدعم في ليبيا") in found, found
