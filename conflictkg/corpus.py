@@ -35,7 +35,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 
 from .records import Document, Skipped
 
@@ -348,12 +348,19 @@ def _jsonl_lines(fh, encoding: str, max_bytes: int) -> Iterator[tuple[int, bytes
         yield lineno, raw
 
 
+def open_input(path) -> "BinaryIO | Skipped":
+    """The input file opened for reading bytes, or why it cannot be."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        return Skipped(str(path), f"cannot read: {exc.strerror}")
+
+
 def _read_jsonl(path: Path, max_chars: int) -> Iterator[tuple[Document | Skipped, int | None]]:
     source = str(path)
-    try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        yield Skipped(source, f"cannot read: {exc.strerror}"), None
+    fh = open_input(path)
+    if isinstance(fh, Skipped):
+        yield fh, None
         return
     with fh:
         head = fh.read(4)
@@ -399,10 +406,9 @@ def jsonl_records(lines, source: str, max_chars: int, first_line: int = 1):
 
 def _read_csv(path: Path, max_chars: int) -> Iterator[tuple[Document | Skipped, int | None]]:
     source = str(path)
-    try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        yield Skipped(source, f"cannot read: {exc.strerror}"), None
+    fh = open_input(path)
+    if isinstance(fh, Skipped):
+        yield fh, None
         return
     with fh:
         try:

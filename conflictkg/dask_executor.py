@@ -49,6 +49,7 @@ from .corpus import (
     _utf16_without_bom,
     iter_input_files,
     jsonl_records,
+    open_input,
 )
 from .records import Skipped
 
@@ -164,10 +165,9 @@ class _ByteRange:
 def _read_jsonl_range(path: str, start: int, end: int, first_line: int, max_chars: int):
     """``(record, line)`` for the lines of ``path`` in ``[start, end)``; as
     ``corpus._read_jsonl`` reads a whole UTF-8 file, with the file's own line numbers."""
-    try:
-        fh = open(path, "rb")
-    except OSError as exc:
-        yield Skipped(path, f"cannot read: {exc.strerror}"), None
+    fh = open_input(path)
+    if isinstance(fh, Skipped):
+        yield fh, None
         return
     with fh:
         fh.seek(start)
