@@ -130,14 +130,7 @@ def token_gap(tokens, a_end: int, b_tok: int, b_start: int) -> list[frozenset[st
     ``b_tok`` is the token where the second mention starts; a proclitic of that token
     before the mention (``لـ[قوات]``) is a word of its own.
     """
-    words: list[frozenset[str]] = []
-    for t in tokens[a_end:b_tok]:
-        classifier = next((cut for form, cut in t.forms if form in PLACE_CLASSIFIERS), None)
-        if classifier is not None:
-            if classifier:
-                words.append(frozenset({t.norm[classifier - 1]}))
-            continue
-        words.append(_FORMSETS(t.forms))
+    words = [w for t in tokens[a_end:b_tok] if (w := _gap_word(t.forms))]
     if 0 <= b_tok < len(tokens) and tokens[b_tok].start < b_start:
         t = tokens[b_tok]
         cut = b_start - t.start
@@ -150,10 +143,23 @@ def _FORMSETS(forms) -> frozenset[str]:
     return frozenset(f for f, _ in forms)
 
 
+@lru_cache(maxsize=100_000)
+def _gap_word(forms) -> frozenset[str]:
+    """A token's word in a gap (``token_gap``), from its forms; empty when it drops out
+    (a classifier noun with no proclitic: ``مدينة``)."""
+    classifier = next((cut for form, cut in forms if form in PLACE_CLASSIFIERS), None)
+    if classifier is None:
+        return _FORMSETS(forms)
+    return frozenset({forms[0][0][classifier - 1]}) if classifier else frozenset()
+
+
 def _seq_at(words: list[frozenset[str]], pos: int, cue: tuple[str, ...]) -> bool:
     if pos + len(cue) > len(words):
         return False
-    return all(cue[i] in words[pos + i] for i in range(len(cue)))
+    for i, w in enumerate(cue):  # a loop, not all(...): no generator per call on the hot path
+        if w not in words[pos + i]:
+            return False
+    return True
 
 
 IN_OR_AT = [("في",), ("ب",)]
@@ -328,12 +334,30 @@ def _council_place(ma: Mention) -> bool:
 
 def _cue_suffix(words, cues) -> int:
     """Number of words of the longest cue that ends ``words`` (0 if none)."""
+    if not words:
+        return 0
+    index = _by_last(cues)
     best = 0
-    for c in cues:
-        n = len(c)
-        if n <= len(words) and n > best and _seq_at(words, len(words) - n, c):
-            best = n
+    for form in words[-1]:
+        for c in index.get(form, ()):
+            n = len(c)
+            if n <= len(words) and n > best and _seq_at(words, len(words) - n, c):
+                best = n
     return best
+
+
+_CUE_LAST_INDEX: dict[int, tuple[list, dict]] = {}
+
+
+def _by_last(cues) -> dict[str, list[tuple[str, ...]]]:
+    """Cues grouped by their last word (built once per cue list)."""
+    hit = _CUE_LAST_INDEX.get(id(cues))
+    if hit is None or hit[0] is not cues:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for c in cues:
+            index.setdefault(c[-1], []).append(c)
+        hit = _CUE_LAST_INDEX[id(cues)] = (cues, index)
+    return hit[1]
 
 
 def _split_head(tokens, starts, mentions, before, nested, cue_tok, heads, tails, verbs) -> int | None:
@@ -372,6 +396,17 @@ def _after_affiliation(tokens, starts, m: Mention) -> bool:
     k = bisect_right(starts, m.start) - 1  # the token the mention starts in
     prev = tokens[k - 1].forms if k >= 1 else ()
     return any(f in AFFILIATION_HEADS or f in _ALLY_HEADS for f, _ in prev)
+
+
+def _pair_types() -> frozenset[tuple[str, str]]:
+    """(first kind, second kind) of every pair ``CueRelationExtractor._pair`` can relate,
+    from the rule tables it reads (keep in step with it)."""
+    kinds = [(r[2], r[3]) for r in VERB_FIRST] + [(r[1], r[2]) for r in RULES]
+    kinds += [(GROUPS, PEOPLE), (PLACES, ACTORS), (ARMED, ARMED), (ACTORS, PLACES)]
+    return frozenset((a, b) for heads, tails in kinds for a in heads for b in tails)
+
+
+_PAIR_TYPES = _pair_types()
 
 
 class CueRelationExtractor:
@@ -422,6 +457,8 @@ class CueRelationExtractor:
                     b_tok = bisect_right(starts, mb.start) - 1
                     if b_tok - a_end > MAX_GAP:
                         break  # every later mention is further away
+                    if (ma.type, mb.type) not in _PAIR_TYPES:
+                        continue  # no rule reads this pair of kinds
                     between_ids = idxs[a_pos + 1 : b_pos]
                     rel = self._pair(text, tokens, a_end, b_tok, mentions, ma, mb, between_ids, a in nested, lead)
                     if rel:
