@@ -101,7 +101,8 @@ def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> dict:
 
     ranked = sorted(G.nodes(data=True), key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
     keep = [n for n, _ in ranked[:max_nodes]]
-    H = simple_view(G.subgraph(keep))
+    sub = _induced(G, keep)
+    H = simple_view(sub)
     for _, _, d in H.edges(data=True):  # damped weights keep hubs from collapsing the layout
         d["weight"] = 1.0 + (d["weight"] ** 0.5)
     pos = layout(H)
@@ -117,12 +118,22 @@ def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> dict:
             "x": round(float(x), 4), "y": round(float(y), 4),
         })
     edges = []
-    for a, b, k, d in G.subgraph(keep).edges(keys=True, data=True):
+    for a, b, k, d in sub.edges(keys=True, data=True):
         edges.append({"s": index[a], "t": index[b], "type": d.get("type", k),
                       "w": d.get("weight", d.get("count", 1)) or 1, "evidence": list(d.get("evidence") or [])[:3]})
     return {"nodes": nodes, "edges": edges, "total_nodes": G.number_of_nodes(), "total_edges": G.number_of_edges(),
             "types": {t: list(TYPE_STYLE[t]) for t in ENTITY_TYPES},
             "relations": {t: list(v) for t, v in RELATION_STYLE.items()}}
+
+
+def _induced(G, nodes):
+    """The subgraph of ``nodes``, iterated in ``G``'s own order.
+
+    ``G.subgraph(nodes)`` iterates a small node set in the set's order, which changes
+    from run to run with string hashing; the spring layout's start positions follow
+    the node order, so the picture would too.
+    """
+    return nx.subgraph_view(G, filter_node=set(nodes).__contains__)
 
 
 def layout(H: nx.Graph) -> dict:
@@ -139,7 +150,7 @@ def layout(H: nx.Graph) -> dict:
         if len(comp) == 1:
             local = {comp[0]: (0.5, 0.5)}
         else:
-            raw = nx.spring_layout(H.subgraph(comp), weight="weight", seed=42, iterations=100)
+            raw = nx.spring_layout(_induced(H, comp), weight="weight", seed=42, iterations=100)
             xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
             w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
             local = {n: ((p[0] - min(xs)) / w, (p[1] - min(ys)) / h) for n, p in raw.items()}

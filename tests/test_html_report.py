@@ -142,3 +142,30 @@ def test_relation_styles_cover_every_relation_type():
     from conflictkg.records import CO_OCCURS_WITH, RELATION_TYPES
 
     assert set(RELATION_STYLE) == set(RELATION_TYPES) | {CO_OCCURS_WITH}
+
+
+_RENDER = """
+import sys, networkx as nx
+from conflictkg.graph.metrics import add_metrics
+from conflictkg.graph.report_html import render
+G = nx.MultiDiGraph()
+for i in range(40):  # a hub with spokes (more than max_nodes), islands of two and three
+    G.add_node(f"n{i:02d}", type="PLACE", name=f"n{i:02d}", mentions=i)
+for i in range(1, 24):
+    G.add_edge("n00", f"n{i:02d}", key="CO_OCCURS_WITH", weight=1 + i % 3)
+for a, b in (("n24", "n25"), ("n26", "n27"), ("n27", "n28"), ("n29", "n30"), ("n31", "n32")):
+    G.add_edge(a, b, key="CO_OCCURS_WITH", weight=2)
+add_metrics(G)
+sys.stdout.write(render(G, max_nodes=16))
+"""
+
+
+def test_the_same_graph_gives_the_same_report_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    pages = [subprocess.run([sys.executable, "-c", _RENDER], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
+    assert '"id":"n25"' in pages[0]  # an island is drawn
+    assert pages[0] == pages[1] == pages[2]
