@@ -141,21 +141,32 @@ class Sentence(NamedTuple):
     end: int
 
 
-@lru_cache(maxsize=500_000)
 def _surface_forms(surface: str) -> tuple[str, tuple] | None:
     """``(norm, clitic_forms(norm))`` of a token's surface, or None when nothing is left.
 
-    Cached by surface string so that each token costs one cache lookup instead of
-    two (``normalize`` then ``clitic_forms``).
+    Cached by surface string (a plain dict, cleared when full: one lookup per token
+    is the hot path) instead of two cached calls (``normalize`` then ``clitic_forms``).
 
     >>> _surface_forms("وبنغازى")
     ('وبنغازي', (('وبنغازي', 0), ('بنغازي', 1), ('نغازي', 2)))
     >>> _surface_forms("ـ") is None
     True
     """
-    norm = normalize(surface)
-    return (norm, clitic_forms(norm)) if norm else None
+    forms = _FORMS.get(surface, _MISSING)
+    if forms is _MISSING:
+        if len(_FORMS) >= _MAX_FORMS:
+            _FORMS.clear()  # keeps memory flat on huge corpora; refilled from the common words
+        norm = normalize(surface)
+        forms = _FORMS[surface] = (norm, clitic_forms(norm)) if norm else None
+    return forms
 
+
+_FORMS: dict[str, tuple[str, tuple] | None] = {}
+_MAX_FORMS = 500_000
+_MISSING = object()
+# WORD_RE with a group: re.split then yields gap, word, gap, word ..., gap in C, and
+# offsets follow from the lengths, instead of a Match object per word.
+_WORD_SPLIT = re.compile(f"({WORD_RE.pattern})").split
 
 # ``Token(...)`` goes through the Python-level ``__new__`` that NamedTuple generates;
 # ``tuple.__new__(Token, fields)`` builds the very same object in C (what ``Token._make``
@@ -170,22 +181,28 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     ``start``) holds anything but spaces and tabs: punctuation or a line break.
     """
     end = len(text) if end is None else end
+    parts = _WORD_SPLIT(text[start:end])
     tokens: list[Token] = []
     append = tokens.append
-    prev_end = start
-    for m in WORD_RE.finditer(text, start, end):
-        surface = m.group()
-        forms = _surface_forms(surface)
+    get = _FORMS.get
+    pos = start
+    skipped = ""  # surfaces of skipped tokens since the last token, with their gaps
+    for i in range(1, len(parts), 2):
+        gap = parts[i - 1]
+        surface = parts[i]
+        s = pos + len(gap)
+        pos = e = s + len(surface)
+        forms = get(surface, _MISSING)
+        if forms is _MISSING:
+            forms = _surface_forms(surface)
         if forms is None:
-            continue  # a lone tatweel or diacritic: nothing to match, and not a word boundary
-        s, e = m.span()
-        if s == prev_end:
-            brk = False
-        else:
-            gap = text[prev_end:s]
-            brk = gap != " " and (bool(gap.strip()) or "\n" in gap)  # one space: the usual case
+            skipped += gap + surface  # a lone tatweel or diacritic: nothing to match, and not a word boundary
+            continue
+        if skipped:
+            gap, skipped = skipped + gap, ""
+        # one space, the usual case, is no break; neither is no gap at all
+        brk = gap != " " and gap != "" and (bool(gap.strip()) or "\n" in gap)
         append(_new_tuple(Token, (s, e, surface, forms[0], forms[1], brk)))
-        prev_end = e
     return tokens
 
 
