@@ -292,12 +292,16 @@ class PatternExtractor:
                 out.append(analysis.mention(si, start, tokens[b - 1].end, etype, self.name))
 
         name_until = 0  # end of the last person name found here: no second reading inside it
+        may_start = _MAY_START
         for i in range(n):
             tok = tokens[i]
+            may = may_start.get(tok.norm)
+            if may is None:
+                may = _may_start(tok)
+            if not may:
+                continue  # most words: one dict lookup
             if i >= name_until and out and out[-1].sentence == si and out[-1].type in ("COMMANDER", "PERSON"):
                 name_until = max(name_until, _token_end(tokens, out[-1].end))
-            if not _may_trigger(tok.forms) and not _starts_name(tok):
-                continue  # most words: one cached set lookup
             known = analysis.prior_at(si, i)
             cands = _phrase_candidates(tokens, i)  # the phrases starting here, for every trigger set below
             # --- ranks → COMMANDER (or the brigade sense of لواء)
@@ -617,6 +621,23 @@ def _quote_type(tokens: list[Token], i: int, ql: int) -> str | None:
     if forms & _norm_set("عملية"):
         return None  # operation names are events, not entities
     return "ARMED_GROUP"
+
+
+_MAY_START: dict[str, bool] = {}
+
+
+def _may_start(tok: Token) -> bool:
+    """Whether a trigger phrase or a person's name may start at ``tok``; cached per
+    normal form in ``_MAY_START`` (not for علي, where the written form decides)."""
+    norm = tok.norm
+    if norm in _MAY_START:
+        return _MAY_START[norm]
+    may = _may_trigger(tok.forms) or _starts_name(tok)
+    if norm != "علي":
+        if len(_MAY_START) >= 200_000:
+            _MAY_START.clear()  # flat memory on huge corpora
+        _MAY_START[norm] = may
+    return may
 
 
 def _starts_name(tok: Token) -> bool:
