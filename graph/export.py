@@ -16,6 +16,7 @@ The other formats live beside this module: ``export_csv`` (neo4j-admin import),
 """
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -24,15 +25,20 @@ from xml.sax.saxutils import escape, quoteattr
 import networkx as nx
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(x, ensure_ascii=False) gives
+
+
 def _flat(value):
     if isinstance(value, (list, tuple, set)):
-        return json.dumps(list(value), ensure_ascii=False)
+        return _dumps(list(value))
     if value is None:
         return ""
     return value
 
 
 _GRAPHML_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
+_TYPE_OF = {bool: "boolean", int: "long", float: "double", str: "string", list: "string", tuple: "string",
+            set: "string", type(None): "string"}
 
 
 def _graphml_type(value) -> str:
@@ -43,11 +49,20 @@ def _graphml_type(value) -> str:
 
 
 def _graphml_keys(items) -> dict[str, str]:
-    """Attribute name → GraphML type over all items; a name seen with two types is a string."""
-    keys: dict[str, str] = {}
+    """Attribute name → GraphML type over all items; a name seen with two types is a string
+    if either is, else a double.
+
+    The result depends only on which (name, type) pairs occur and on the order names
+    first occur, so each distinct shape of attributes (names and value types) is
+    looked at once: a big graph has millions of values but a handful of shapes.
+    """
+    shapes: dict = {}
     for d in items:
-        for k, v in d.items():
-            t = _graphml_type(_flat(v))
+        shapes.setdefault((tuple(d), tuple(map(type, d.values()))), d)
+    keys: dict[str, str] = {}
+    for (names, types), d in shapes.items():
+        for k, v, cls in zip(names, d.values(), types):
+            t = _TYPE_OF.get(cls) or _graphml_type(_flat(v))
             if keys.setdefault(k, t) != t:
                 keys[k] = "string" if "string" in (t, keys[k]) else "double"
     return keys
@@ -55,6 +70,8 @@ def _graphml_keys(items) -> dict[str, str]:
 
 # characters XML 1.0 cannot carry at all (scraped text has form feeds and the like)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# ... and those that must be escaped: a string with none of either is written as it is
+_XML_SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _graphml_value(value, gtype: str) -> str:
@@ -62,6 +79,25 @@ def _graphml_value(value, gtype: str) -> str:
     if gtype == "boolean":
         return "true" if value else "false"
     return escape(_NOT_XML.sub(" ", str(value)))
+
+
+def _graphml_text(value, gtype: str) -> str:
+    """``_graphml_value`` with fast paths: a number is never escaped, a string only when
+    it holds a character that needs it."""
+    cls = type(value)
+    if cls is str:
+        return value if _XML_SPECIAL.search(value) is None else escape(_NOT_XML.sub(" ", value))
+    if (cls is int or cls is float) and gtype != "boolean":
+        return str(value)
+    return _graphml_value(value, gtype)
+
+
+def _data_lines(d: dict, tags: dict, gtypes: dict, _special=_XML_SPECIAL.search) -> str:
+    # _graphml_text inlined: this runs once per attribute of every edge
+    return "".join([
+        f"{tags[k]}{(v if _special(v) is None else escape(_NOT_XML.sub(' ', v))) if (c := type(v)) is str else str(v) if c is int or c is float else _graphml_value(v, gtypes[k])}</data>\n"
+        for k, v in d.items()
+    ])
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
@@ -82,19 +118,47 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
             for k, t in keys.items():
                 w(f'  <key id={quoteattr(k)} for="{domain}" attr.name={quoteattr(k)} attr.type="{t}" />\n')
         w('  <graph edgedefault="directed">\n')
-        for n, d in G.nodes(data=True):
-            w(f"    <node id={quoteattr(str(n))}>\n")
-            if "label" not in d:
-                w(f'      <data key="label">{_graphml_value(d.get("name", n), "string")}</data>\n')
-            for k, v in d.items():
-                w(f"      <data key={quoteattr(k)}>{_graphml_value(v, node_keys[k])}</data>\n")
-            w("    </node>\n")
-        for a, b, key, d in G.edges(keys=True, data=True):
-            w(f"    <edge source={quoteattr(str(a))} target={quoteattr(str(b))} id={quoteattr(str(key))}>\n")
-            for k, v in d.items():
-                w(f"      <data key={quoteattr(k)}>{_graphml_value(v, edge_keys[k])}</data>\n")
-            w("    </edge>\n")
+        write_graphml_nodes(G, fh, node_keys)
+        write_graphml_edges(G, fh, edge_keys)
         w("  </graph>\n</graphml>\n")
+
+
+def write_graphml_nodes(G: nx.MultiDiGraph, fh, node_keys: dict[str, str]) -> None:
+    """The ``<node>`` elements of :func:`write_graphml`."""
+    tags = {k: f"      <data key={quoteattr(k)}>" for k in node_keys}
+    out = []
+    for n, d in G.nodes(data=True):
+        out.append(f"    <node id={quoteattr(str(n))}>\n")
+        if "label" not in d:
+            out.append(f'      <data key="label">{_graphml_text(d.get("name", n), "string")}</data>\n')
+        out.append(_data_lines(d, tags, node_keys))
+        out.append("    </node>\n")
+        if len(out) >= 4096:
+            fh.write("".join(out))
+            out.clear()
+    fh.write("".join(out))
+
+
+def write_graphml_edges(G: nx.MultiDiGraph, fh, edge_keys: dict[str, str]) -> None:
+    """The ``<edge>`` elements of :func:`write_graphml`, in ``G.edges`` order."""
+    tags = {k: f"      <data key={quoteattr(k)}>" for k in edge_keys}
+    ids: dict = {}  # node or key → its quoted attribute value
+
+    def q(x) -> str:
+        if type(x) is not str:  # 1, 1.0 and True are one dict key
+            return quoteattr(str(x))
+        s = ids.get(x)
+        if s is None:
+            s = ids[x] = quoteattr(x)
+        return s
+
+    out = []
+    for a, b, key, d in G.edges(keys=True, data=True):
+        out.append(f"    <edge source={q(a)} target={q(b)} id={q(key)}>\n{_data_lines(d, tags, edge_keys)}    </edge>\n")
+        if len(out) >= 4096:
+            fh.write("".join(out))
+            out.clear()
+    fh.write("".join(out))
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:
@@ -148,16 +212,32 @@ def read_gexf(path: str | Path) -> nx.MultiDiGraph:
 
 def write_json(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write ``G`` as networkx node-link JSON (``nx.node_link_data(G, edges="links")``), streamed."""
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f'{{"directed": {dumps(G.is_directed())}, "multigraph": {dumps(G.is_multigraph())}, '
-                 f'"graph": {dumps(G.graph)}, "nodes": [')
-        for i, (n, d) in enumerate(G.nodes(data=True)):
-            fh.write(("" if i == 0 else ", ") + dumps({**d, "id": n}))
+        fh.write(f'{{"directed": {_dumps(G.is_directed())}, "multigraph": {_dumps(G.is_multigraph())}, '
+                 f'"graph": {_dumps(G.graph)}, "nodes": [')
+        write_json_nodes(G, fh)
         fh.write('], "links": [')
-        for i, (a, b, k, d) in enumerate(G.edges(keys=True, data=True)):
-            fh.write(("" if i == 0 else ", ") + dumps({**d, "source": a, "target": b, "key": k}))
+        write_json_links(G, fh)
         fh.write("]}")
+
+
+def _write_items(fh, rows) -> None:
+    """JSON objects separated by ``", "``, encoded a few thousand at a time: a list's items
+    come out exactly as one by one, without the encoder's set-up cost for each."""
+    first = True
+    for batch in iter(lambda: list(itertools.islice(rows, 2048)), []):
+        fh.write(("" if first else ", ") + _dumps(batch)[1:-1])
+        first = False
+
+
+def write_json_nodes(G: nx.MultiDiGraph, fh) -> None:
+    """The items of the ``nodes`` array of :func:`write_json`."""
+    _write_items(fh, ({**d, "id": n} for n, d in G.nodes(data=True)))
+
+
+def write_json_links(G: nx.MultiDiGraph, fh) -> None:
+    """The items of the ``links`` array of :func:`write_json`."""
+    _write_items(fh, ({**d, "source": a, "target": b, "key": k} for a, b, k, d in G.edges(keys=True, data=True)))
 
 
 def read_json(path: str | Path) -> nx.MultiDiGraph:

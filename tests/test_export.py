@@ -56,6 +56,30 @@ def test_file_formats_round_trip_through_networkx(built, graph, tmp_path, fmt, r
     assert any(H.nodes[n]["name"] == HOSTILE_NAME for n in H)
 
 
+def test_graphml_types_and_escapes_every_kind_of_value(tmp_path):
+    """Numbers are written as they are, strings escaped only where needed, a name seen
+    with two types gets the wider one: checked by networkx's own reader."""
+    G = nx.MultiDiGraph()
+    G.add_node("a", name='<b>"x" & \'y\'', n=1, f=0.25, ok=True, aliases=["x<", "y\x0cz"], gone=None, mix=1)
+    G.add_node("b\"'", name="قوة", n=2, f=1.0, ok=False, aliases=[], mix=2.5)
+    G.add_node(3, mix=3)
+    G.add_edge("a", "b\"'", key="K<&", w=1, s="a\x01b>", ev=["e&"], both=1)
+    G.add_edge("a", 3, key=7, w=1.5, s="plain", both="two")
+    path = tmp_path / "g.graphml"
+    write_format(type("V", (), {"graph": G})(), "graphml", path)
+    keys = {(k.get("for"), k.get("attr.name")): k.get("attr.type")
+            for k in ET.parse(path).getroot().iter("{http://graphml.graphdrawing.org/xmlns}key")}
+    assert keys[("node", "n")] == "long" and keys[("node", "ok")] == "boolean" and keys[("node", "f")] == "double"
+    assert keys[("node", "mix")] == "double" and keys[("edge", "w")] == "double" and keys[("edge", "both")] == "string"
+    H = read_graphml(path)
+    assert H.nodes["a"]["name"] == '<b>"x" & \'y\''
+    assert H.nodes["a"]["aliases"] == ["x<", "y\x0cz"]  # JSON inside: escaped as \f
+    assert (H.nodes["a"]["n"], H.nodes["a"]["f"], H.nodes["a"]["ok"], H.nodes["b\"'"]["ok"]) == (1, 0.25, True, False)
+    assert H.nodes["b\"'"]["label"] == "قوة"
+    e = H.edges["a", "b\"'", "K<&"]
+    assert (e["s"], e["ev"], e["w"], e["both"]) == ("a b>", ["e&"], 1.0, "1")  # XML cannot carry \x01 at all
+
+
 def test_gephi_sees_labels_and_weights_in_gexf(built, graph, tmp_path):
     out = write_format(select(built), "gexf", tmp_path / "g.gexf")
     root = ET.parse(out).getroot()
