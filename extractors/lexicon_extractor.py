@@ -45,6 +45,7 @@ class LexiconExtractor:
         self._needs_cue = [e.needs_cue for e in entries]
         self._groups = _group_candidates(self.lexicon.by_first)
         self._readings: dict[str, tuple] = {}  # token norm -> its readings that start a name
+        self._max_len = max((k for groups in self._groups.values() for k, _ in groups), default=1)
 
     def __call__(self, analysis: Analysis) -> list[Mention]:
         out: list[Mention] = []
@@ -56,11 +57,6 @@ class LexiconExtractor:
         for si, tokens in enumerate(analysis.tokens):
             n = len(tokens)
             norms = [t.norm for t in tokens]
-            # run[i]: tokens from i on with no break between them (a name never spans a break)
-            run = [1] * n
-            for i in range(n - 2, -1, -1):
-                if not tokens[i + 1].break_before:
-                    run[i] = run[i + 1] + 1
             covered_until = 0
             tribe_list_end = -1
             for i in range(n):
@@ -69,6 +65,11 @@ class LexiconExtractor:
                     cands = self._name_readings(tokens[i])
                 if not cands:
                     continue  # most tokens start no lexicon name
+                # tokens from i on with no break between them (a name never spans a break),
+                # counted up to the longest name: only where a name may start
+                run = 1
+                while run < self._max_len and i + run < n and not tokens[i + run].break_before:
+                    run += 1
                 best = _longest(cands, i, norms, run)
                 if best is None:
                     continue
@@ -204,8 +205,9 @@ def _group_candidates(by_first: dict) -> dict[str, tuple]:
     return grouped
 
 
-def _longest(readings: tuple, i: int, norms: list[str], run: list[int]):
-    """``[length, -proclitic letters, entry ids]`` of the longest name starting at token ``i``.
+def _longest(readings: tuple, i: int, norms: list[str], run: int):
+    """``[length, -proclitic letters, entry ids]`` of the longest name starting at token ``i``,
+    at most ``run`` tokens long.
 
     ``readings`` are the token's readings that start a name (``_name_readings``), fewest
     proclitic letters first; among equally long names the reading with fewer proclitic
@@ -216,7 +218,7 @@ def _longest(readings: tuple, i: int, norms: list[str], run: list[int]):
         for k, by_rest in groups:
             if best and (k < best[0] or (k == best[0] and negcut < best[1])):
                 break
-            if k > run[i]:
+            if k > run:
                 continue
             ids = by_rest.get(tuple(norms[i + 1 : i + k]))
             if ids is None:
