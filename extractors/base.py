@@ -22,6 +22,7 @@ class Analysis:
     prior: list[Mention] = field(default_factory=list)
     _prior_index: dict | None = field(default=None, repr=False)
     _starts: list | None = field(default=None, repr=False)
+    _norms: list | None = field(default=None, repr=False)
 
     def prior_at(self, sentence: int, token: int) -> Mention | None:
         """The earlier mention that starts inside token ``token`` of ``sentence``, if any.
@@ -50,6 +51,12 @@ class Analysis:
         if self._starts is None:
             self._starts = [[t.start for t in toks] for toks in self.tokens]
         return self._starts[sentence]
+
+    def norms(self, sentence: int) -> list[str]:
+        """Normal forms of the tokens of ``sentence``."""
+        if self._norms is None:
+            self._norms = [[t.norm for t in toks] for toks in self.tokens]
+        return self._norms[sentence]
 
     def add_prior(self, mentions: list[Mention]) -> None:
         self.prior.extend(mentions)

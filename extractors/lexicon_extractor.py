@@ -56,7 +56,7 @@ class LexiconExtractor:
         readings = self._readings
         for si, tokens in enumerate(analysis.tokens):
             n = len(tokens)
-            norms = [t.norm for t in tokens]
+            norms = analysis.norms(si)
             covered_until = 0
             tribe_list_end = -1
             for i in range(n):

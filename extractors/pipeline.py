@@ -187,7 +187,14 @@ def _surnames(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -
     for si, s, e in taken:
         covered.setdefault(si, []).append((s, e))
     found = []
+    # A name's form is the token's normal form or a tail of it (a proclitic off), or with
+    # لل read as ال: it always contains the name without its first letter. Sentences
+    # where no name does so are skipped with one substring search each.
+    probes = {name[1:] for name in names}
     for si, toks in enumerate(index.tokens):
+        joined = " ".join(analysis.norms(si))
+        if not any(p in joined for p in probes):
+            continue
         spans = covered.get(si, [])
         for ti, t in enumerate(toks):
             for form, cut in t.forms:

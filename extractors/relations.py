@@ -437,8 +437,9 @@ class CueRelationExtractor:
             self._anaphoric_roles(tokens, starts, mentions, idxs, add, si, evidence, text)
             self._far_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._split_cues(tokens, starts, mentions, idxs, nested, add, si, evidence)
-            self._anaphor_subject(tokens, starts, mentions, idxs, nested, add, si, evidence)
-            self._anaphor_target(tokens, starts, mentions, idxs, nested, add, si, evidence)
+            if not ANAPHORS.isdisjoint(analysis.norms(si)):  # both read an anaphor token
+                self._anaphor_subject(tokens, starts, mentions, idxs, nested, add, si, evidence)
+                self._anaphor_target(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._anaphor_partner(tokens, starts, mentions, idxs, nested, add, si, evidence)
             for a_pos, a in enumerate(idxs):
                 ma = mentions[a]
