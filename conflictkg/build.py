@@ -126,6 +126,23 @@ def _init_worker(extractors, lexicon_files, in_child: bool = True):
     from conflictkg.extractors import ExtractionPipeline
 
     _PIPELINE = ExtractionPipeline(extractors, lexicon_files)
+    if in_child:
+        _few_collections()
+
+
+def _few_collections() -> None:
+    """Make the cyclic garbage collector run rarely in this process.
+
+    The pipeline allocates many small containers that die young, and nothing it builds
+    holds a cycle worth collecting early; a default collector scanned the large
+    long-lived structures (lexicon, caches, the growing graph) over and over: 14% of
+    the time after extraction at 10k articles, 4% of extraction. Objects alive now are
+    frozen out of the scans; reference counting still frees everything else.
+    """
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def _jsonline(row) -> str:
@@ -331,9 +348,13 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
     from conflictkg.resolvers import Name
     from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
+    import gc
+
     opts = opts or BuildOptions()
     out = Path(out)
     tmp = _start_dir(out)
+    thresholds = gc.get_threshold()
+    _few_collections()
     report = BuildReport(out=out)
     progress = Progress(opts.quiet, opts.progress_every)
     t0 = time.monotonic()
@@ -424,6 +445,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
     finally:
         if engine is not None:
             engine.close()
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
     return report
 
 
