@@ -12,7 +12,11 @@
 """
 from __future__ import annotations
 
+import math
+import random
+
 import networkx as nx
+import numpy as np
 
 SEED = 42
 # Exact weighted betweenness costs one Dijkstra per node: O(V·E log V). It is kept
@@ -30,13 +34,44 @@ def simple_view(G: nx.MultiDiGraph) -> nx.Graph:
     """Undirected simple graph; an edge's weight sums co-occurrence and relation counts."""
     H = nx.Graph()
     H.add_nodes_from(G.nodes)
-    for a, b, data in G.edges(data=True):
-        w = float(data.get("weight", data.get("count", 1)))
-        if H.has_edge(a, b):
-            H[a][b]["weight"] += w
-        else:
-            H.add_edge(a, b, weight=w)
+    add_simple_edges(H, G.edges(data=True))
     return H
+
+
+def add_simple_edges(H: nx.Graph, edges) -> None:
+    """Add ``(a, b, data)`` edges to ``H`` as :func:`simple_view` does, summing weights.
+
+    The adjacency dicts are filled directly (``H.add_edge`` per edge costs several
+    times more), exactly as ``H.add_edge(a, b, weight=w)`` and ``H[a][b]["weight"] += w``
+    would, in the same order: betweenness and Louvain visit neighbours in that order.
+    """
+    adj = H._adj
+    for a, b, data in edges:
+        w = float(data.get("weight", data.get("count", 1)))
+        e = adj[a].get(b)
+        if e is None:
+            adj[a][b] = adj[b][a] = {"weight": w}
+        else:
+            e["weight"] += w
+
+
+def add_degrees(G: nx.MultiDiGraph, H: nx.Graph) -> None:
+    """``degree`` and ``weighted_degree`` of every node of ``G``, from its simple view ``H``."""
+    nodes = G.nodes
+    for n, degree in H.degree():
+        nodes[n]["degree"] = degree
+    for n, degree in H.degree(weight="weight"):
+        nodes[n]["weighted_degree"] = float(degree)
+
+
+def betweenness_sources(H: nx.Graph) -> list | None:
+    """The source nodes betweenness is sampled from, or None when it is computed exactly
+    (see the budgets above): the sample ``nx.betweenness_centrality(H, k, seed=SEED)`` draws."""
+    V, E = H.number_of_nodes(), H.number_of_edges()
+    if V * max(E, 1) <= EXACT_BUDGET:
+        return None
+    k = int(min(V, max(MIN_SAMPLES, EDGE_BUDGET // max(E, 1))))
+    return random.Random(SEED).sample(list(H.nodes()), k)
 
 
 def betweenness(H: nx.Graph) -> tuple[dict, str]:
@@ -46,16 +81,250 @@ def betweenness(H: nx.Graph) -> tuple[dict, str]:
     >>> b[1], how
     (1.0, 'exact, weighted (distance = 1/weight)')
     """
-    V, E = H.number_of_nodes(), H.number_of_edges()
-    if V * max(E, 1) <= EXACT_BUDGET:
-        for _, _, d in H.edges(data=True):
-            w = d.get("weight", 1.0)
-            d["distance"] = 1.0 / w if w else 1.0  # strong ties are short paths
-        return (nx.betweenness_centrality(H, weight="distance", normalized=True),
-                "exact, weighted (distance = 1/weight)")
-    k = int(min(V, max(MIN_SAMPLES, EDGE_BUDGET // max(E, 1))))
-    return (nx.betweenness_centrality(H, k=k, normalized=True, seed=SEED),
-            f"sampled from {k} of {V} sources, unweighted")
+    sources = betweenness_sources(H)
+    if sources is None:
+        return exact_betweenness(H)
+    if len(sources) >= len(H):  # networkx then takes every node, unsampled and in order
+        return (nx.betweenness_centrality(H, k=len(sources), normalized=True, seed=SEED),
+                f"sampled from {len(sources)} of {len(H)} sources, unweighted")
+    return sampled_betweenness(H, sources, source_dependencies(H, sources))
+
+
+def exact_betweenness(H: nx.Graph) -> tuple[dict, str]:
+    for _, _, d in H.edges(data=True):
+        w = d.get("weight", 1.0)
+        d["distance"] = 1.0 / w if w else 1.0  # strong ties are short paths
+    return (nx.betweenness_centrality(H, weight="distance", normalized=True),
+            "exact, weighted (distance = 1/weight)")
+
+
+def source_dependencies(H: nx.Graph, sources: list) -> list[np.ndarray]:
+    """For each source, in order, the dependency of every node of ``H`` (in node order)
+    on the shortest paths from it: what ``nx.betweenness_centrality`` adds to each
+    node's total for that source (unweighted, endpoints excluded).
+
+    The same steps as networkx's ``_single_source_shortest_path_basic`` and
+    ``_accumulate_basic``, in the same order, so the floats are the same to the last
+    bit; on integer-numbered lists instead of dicts of views, which is faster, and one
+    source at a time, so sources can be shared between processes.
+    """
+    index = {n: i for i, n in enumerate(H)}
+    adj = [[index[m] for m in nbrs] for nbrs in H._adj.values()]
+    n = len(adj)
+    out = []
+    for source in sources:
+        s = index[source]
+        sigma = [0.0] * n
+        dist = [-1] * n
+        preds: list[list[int]] = [[] for _ in range(n)]
+        sigma[s] = 1.0
+        dist[s] = 0
+        order = [s]  # the BFS queue, which is also the order nodes are settled in
+        i = 0
+        while i < len(order):
+            v = order[i]
+            i += 1
+            dv = dist[v] + 1
+            sv = sigma[v]
+            for w in adj[v]:
+                dw = dist[w]
+                if dw < 0:
+                    order.append(w)
+                    dist[w] = dw = dv
+                if dw == dv:
+                    sigma[w] += sv
+                    preds[w].append(v)
+        delta = [0.0] * n
+        for w in reversed(order):
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+        delta[s] = 0.0  # a source is not between itself and others
+        out.append(np.array(delta))
+    return out
+
+
+def sampled_betweenness(H: nx.Graph, sources: list, dependencies: list[np.ndarray]) -> tuple[dict, str]:
+    """``nx.betweenness_centrality(H, k=len(sources), normalized=True, seed=SEED)`` from
+    the dependencies of its sampled ``sources`` (fewer than the nodes), added up in
+    source order."""
+    V, k = H.number_of_nodes(), len(sources)
+    if k >= V:
+        raise ValueError("sampled_betweenness: as many sources as nodes is not a sample")
+    total = np.zeros(V)
+    for d in dependencies:
+        total += d
+    # networkx's _rescale for k sampled sources, endpoints excluded, normalised
+    N = V - 1
+    if N >= 2:
+        scale_source = 1 / ((k - 1) * (N - 1)) if k > 1 else math.nan
+        scale = np.full(V, 1 / (k * (N - 1)))
+        index = {n: i for i, n in enumerate(H)}
+        scale[[index[s] for s in set(sources)]] = scale_source
+        total *= scale
+    return dict(zip(H, total.tolist())), f"sampled from {k} of {V} sources, unweighted"
+
+
+def communities(H: nx.Graph) -> list[set]:
+    """Louvain communities with a fixed seed, largest first (ties: smallest member)."""
+    found = louvain(H, seed=SEED) if not H.is_directed() and not H.is_multigraph() else \
+        nx.community.louvain_communities(H, weight="weight", seed=SEED)
+    return sorted(found, key=lambda c: (-len(c), min(c)))
+
+
+def louvain(H: nx.Graph, seed: int = SEED, threshold: float = 1e-7) -> list[set]:
+    """``nx.community.louvain_communities(H, weight="weight", seed=seed)`` for an
+    undirected simple graph: the same communities.
+
+    The same steps as networkx's ``louvain_partitions``, ``_one_level`` and ``_gen_graph``
+    (networkx 3.x), in the same order and with the same float expressions, on nodes
+    numbered in ``H``'s order and plain dicts: several times cheaper. Only the
+    modularity that decides when to stop is added up in another order (networkx's own
+    order follows string hashing, so it varies from run to run anyway): it could only
+    matter for a gain within a rounding error of the threshold.
+
+    >>> G = nx.barbell_graph(5, 1)
+    >>> sorted(map(sorted, louvain(G))) == sorted(map(sorted, nx.community.louvain_communities(G, seed=SEED)))
+    True
+    """
+    labels = list(H)
+    if H.number_of_edges() == 0:
+        return [{u} for u in labels]
+    rng = random.Random(seed)
+    index = {u: i for i, u in enumerate(labels)}
+    # the starting modularity (every node alone), on H itself
+    deg = [sum(d.get("weight", 1) for d in nbrs.values()) + (n in nbrs and nbrs[n].get("weight", 1))
+           for n, nbrs in H._adj.items()]
+    deg_sum = sum(deg)
+    m, norm = deg_sum / 2, 1 / deg_sum ** 2
+    mod = sum((H._adj[u][u].get("weight", 1) if u in H._adj[u] else 0) / m - 1 * d * d * norm
+              for u, d in zip(labels, deg))
+    # networkx copies H: weights only, the adjacency filled in edge order
+    adj: list[dict] = [{} for _ in labels]
+    seen = set()
+    for n, nbrs in H._adj.items():
+        a = index[n]
+        for nbr, d in nbrs.items():
+            if nbr not in seen:
+                b = index[nbr]
+                adj[a][b] = adj[b][a] = d.get("weight", 1)
+        seen.add(n)
+    m = sum(_degrees(adj)) / 2
+    partition = [{i} for i in range(len(labels))]
+    members = None  # what each node of the current level stands for (None: itself)
+    partition, inner, improvement = _one_level(adj, m, partition, members, rng)
+    improvement = True
+    while improvement:
+        result = [s.copy() for s in partition]
+        new_mod = _modularity(adj, inner)
+        if new_mod - mod <= threshold:
+            break
+        mod = new_mod
+        adj, members = _gen_graph(adj, inner, members)
+        partition, inner, improvement = _one_level(adj, m, partition, members, rng)
+    return [{labels[i] for i in c} for c in result]
+
+
+def _degrees(adj: list[dict]) -> list:
+    """Weighted degrees as ``nx.Graph.degree(weight=...)`` adds them up (a self-loop twice)."""
+    return [sum(nbrs.values()) + (u in nbrs and nbrs[u]) for u, nbrs in enumerate(adj)]
+
+
+def _one_level(adj: list[dict], m, partition: list[set], members, rng):
+    """networkx's ``_one_level`` (undirected, resolution 1)."""
+    n = len(adj)
+    node2com = list(range(n))
+    inner = [{u} for u in range(n)]
+    degrees = _degrees(adj)
+    stot = list(degrees)
+    nbrs = [{v: w for v, w in adj[u].items() if v != u} for u in range(n)]
+    rand_nodes = list(range(n))
+    rng.shuffle(rand_nodes)
+    two_m2 = 2 * m ** 2
+    nb_moves = 1
+    improvement = False
+    while nb_moves > 0:
+        nb_moves = 0
+        for u in rand_nodes:
+            best_mod = 0
+            best_com = node2com[u]
+            weights2com: dict = {}
+            for nbr, wt in nbrs[u].items():
+                c = node2com[nbr]
+                weights2com[c] = weights2com.get(c, 0.0) + wt
+            degree = degrees[u]
+            stot[best_com] -= degree
+            if best_com not in weights2com:  # a defaultdict read inserts it, last
+                weights2com[best_com] = 0.0
+            remove_cost = -weights2com[best_com] / m + 1 * (stot[best_com] * degree) / two_m2
+            for nbr_com, wt in weights2com.items():
+                gain = remove_cost + wt / m - 1 * (stot[nbr_com] * degree) / two_m2
+                if gain > best_mod:
+                    best_mod = gain
+                    best_com = nbr_com
+            stot[best_com] += degree
+            if best_com != node2com[u]:
+                com = members[u] if members is not None else {u}
+                partition[node2com[u]].difference_update(com)
+                inner[node2com[u]].remove(u)
+                partition[best_com].update(com)
+                inner[best_com].add(u)
+                improvement = True
+                nb_moves += 1
+                node2com[u] = best_com
+    return list(filter(len, partition)), list(filter(len, inner)), improvement
+
+
+def _gen_graph(adj: list[dict], inner: list[set], members):
+    """networkx's ``_gen_graph``: one node per community, edge weights added up in edge order."""
+    node2com = {}
+    new_members = []
+    for i, part in enumerate(inner):
+        nodes = set()
+        for node in part:
+            node2com[node] = i
+            nodes.update(members[node] if members is not None else {node})
+        new_members.append(nodes)
+    new_adj: list[dict] = [{} for _ in inner]
+    seen = set()
+    for n1, nbrs in enumerate(adj):
+        c1 = node2com[n1]
+        for n2, wt in nbrs.items():
+            if n2 not in seen:
+                c2 = node2com[n2]
+                new_adj[c1][c2] = new_adj[c2][c1] = wt + new_adj[c1].get(c2, 0)
+        seen.add(n1)
+    return new_adj, new_members
+
+
+def _modularity(adj: list[dict], communities: list[set]):
+    """Modularity of a partition of the nodes of ``adj`` (resolution 1)."""
+    deg = _degrees(adj)
+    deg_sum = sum(deg)
+    m, norm = deg_sum / 2, 1 / deg_sum ** 2
+    total = 0
+    for comm in communities:
+        inside, seen = 0, set()
+        for u in comm:
+            for v, wt in adj[u].items():
+                if v not in seen and v in comm:
+                    inside += wt
+            seen.add(u)
+        out = sum(deg[u] for u in comm)
+        total += inside / m - 1 * out * out * norm
+    return total
+
+
+def set_communities(G: nx.MultiDiGraph, found: list[set]) -> None:
+    for i, members in enumerate(found):
+        for n in members:
+            G.nodes[n]["community"] = i
+
+
+def set_betweenness(G: nx.MultiDiGraph, bc: dict, how: str) -> None:
+    G.graph["betweenness"] = how
+    for n, v in bc.items():
+        G.nodes[n]["betweenness"] = round(v, 6)
 
 
 def add_metrics(G: nx.MultiDiGraph) -> None:
@@ -64,17 +333,8 @@ def add_metrics(G: nx.MultiDiGraph) -> None:
     Communities are Louvain with a fixed seed, numbered by size (0 = largest).
     """
     H = simple_view(G)
-    for n in H.nodes:
-        G.nodes[n]["degree"] = H.degree(n)
-        G.nodes[n]["weighted_degree"] = float(H.degree(n, weight="weight"))
+    add_degrees(G, H)
     if H.number_of_nodes() == 0:
         return
-    bc, how = betweenness(H)
-    G.graph["betweenness"] = how
-    for n, v in bc.items():
-        G.nodes[n]["betweenness"] = round(v, 6)
-    communities = nx.community.louvain_communities(H, weight="weight", seed=SEED)
-    communities = sorted(communities, key=lambda c: (-len(c), min(c)))
-    for i, members in enumerate(communities):
-        for n in members:
-            G.nodes[n]["community"] = i
+    set_betweenness(G, *betweenness(H))
+    set_communities(G, communities(H))

@@ -18,14 +18,20 @@ document, so adding the same document twice is refused rather than double counte
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
 
 import networkx as nx
+import numpy as np
 
 from conflictkg.records import CO_OCCURS_WITH, Entity
 
 MAX_EVIDENCE = 3
 MAX_DOC_IDS = 50  # documents listed per relation edge
+# Below this many mentions the co-occurrences are added up in plain Python: numpy's
+# cost per call would outweigh it (the Neo4j loader accumulates one document at a time).
+SMALL_LOG = 2000
 
 
 @dataclass
@@ -46,13 +52,25 @@ class EdgeStats:
 
 
 class GraphAccumulator:
-    """Collects per-document evidence; ``to_networkx`` turns it into the graph."""
+    """Collects per-document evidence; ``to_networkx`` turns it into the graph.
 
-    def __init__(self) -> None:
+    Mentions are kept as a log, one ``(document, sentence, entity)`` row of integers
+    each (entities as codes into ``self.ids``), and added up once, when the graph is
+    made: co-occurrences are counted per sentence, so nothing can be added up before
+    every document is in. Relations are few and are added up as they come.
+    """
+
+    def __init__(self, ids=()) -> None:
+        self.ids: list = list(ids)  # entity code → entity id
+        self._code = {e: i for i, e in enumerate(self.ids)}
         self.docs: set[str] = set()
-        self.node_seen: dict[str, EdgeStats] = {}
-        self.cooc: dict[tuple[str, str], EdgeStats] = {}
-        self.relations: dict[tuple[str, str, str], EdgeStats] = {}
+        self._doc_ids: list = []  # document index → id, date
+        self._dates: list = []
+        self._mentions: list[np.ndarray] = []  # (n, 3) int64 rows: document index, sentence, entity code
+        self._rel: dict[tuple, list] = {}  # (type, head, tail) → [count, documents, evidence, doc_ids, first, last]
+        self._sums = None
+
+    # --- adding evidence ---------------------------------------------------------------
 
     def add_document(self, doc: str, date: str, sentence_entities, relations) -> None:
         """Add one document's evidence.
@@ -63,38 +81,67 @@ class GraphAccumulator:
         if doc in self.docs:
             raise ValueError(f"document {doc!r} was already added to the graph")
         self.docs.add(doc)
-        by_sentence: dict[int, set[str]] = {}
-        for si, eid in sentence_entities:
-            by_sentence.setdefault(si, set()).add(eid)
-        for eid in {e for _, e in sentence_entities}:
-            stats = self.node_seen.setdefault(eid, EdgeStats())
-            stats.documents += 1
-            stats.see(date)
-        pair_sentences: dict[tuple[str, str], int] = {}
-        for ents in by_sentence.values():
-            ordered = sorted(ents)
-            for i, a in enumerate(ordered):
-                for b in ordered[i + 1 :]:
-                    pair_sentences[(a, b)] = pair_sentences.get((a, b), 0) + 1
-        for pair, n in pair_sentences.items():
-            stats = self.cooc.setdefault(pair, EdgeStats())
-            stats.count += n
-            stats.documents += 1
-            stats.see(date)
+        d = len(self._doc_ids)
+        self._doc_ids.append(doc)
+        self._dates.append(date)
+        if sentence_entities:
+            code = self._code_of
+            self._mentions.append(np.array([(d, si, code(e)) for si, e in sentence_entities], dtype=np.int64))
+        self._add_relations(doc, date, relations)
+        self._sums = None
+
+    def add_documents(self, docs: list, dates: list, mentions: np.ndarray, relations: list) -> None:
+        """Many documents at once, as ``add_document`` one after the other would.
+
+        ``mentions``: an ``(n, 3)`` integer array of (index in ``docs``, sentence, entity
+        code in ``self.ids``); ``relations[i]``: the relations of ``docs[i]`` as in
+        ``add_document``, with entity ids.
+        """
+        fresh = set(docs)
+        if len(fresh) != len(docs) or not self.docs.isdisjoint(fresh):
+            earlier = set(self.docs)
+            dup = next(d for d in docs if d in earlier or earlier.add(d))
+            raise ValueError(f"document {dup!r} was already added to the graph")
+        base = len(self._doc_ids)
+        self.docs |= fresh
+        self._doc_ids.extend(docs)
+        self._dates.extend(dates)
+        if len(mentions):
+            rows = np.array(mentions, dtype=np.int64, copy=True).reshape(-1, 3)
+            rows[:, 0] += base
+            self._mentions.append(rows)
+        for doc, date, rels in zip(docs, dates, relations):
+            if rels:
+                self._add_relations(doc, date, rels)
+        self._sums = None
+
+    def _code_of(self, eid) -> int:
+        code = self._code.get(eid)
+        if code is None:
+            code = self._code[eid] = len(self.ids)
+            self.ids.append(eid)
+        return code
+
+    def _add_relations(self, doc: str, date: str, relations) -> None:
         seen_here = set()
+        rel = self._rel
         for rtype, head, tail, si, evidence in relations:
             if head == tail:
                 continue
-            stats = self.relations.setdefault((rtype, head, tail), EdgeStats())
-            stats.count += 1
-            if (rtype, head, tail) not in seen_here:
-                seen_here.add((rtype, head, tail))
-                stats.documents += 1
-                if len(stats.doc_ids) < MAX_DOC_IDS:
-                    stats.doc_ids.append(doc)
-            if len(stats.evidence) < MAX_EVIDENCE and evidence not in stats.evidence:
-                stats.evidence.append(evidence)
-            stats.see(date)
+            key = (rtype, head, tail)
+            s = rel.get(key)
+            if s is None:
+                s = rel[key] = [0, 0, [], [], "", ""]
+            s[0] += 1
+            if key not in seen_here:
+                seen_here.add(key)
+                s[1] += 1
+                if len(s[3]) < MAX_DOC_IDS:
+                    s[3].append(doc)
+            if len(s[2]) < MAX_EVIDENCE and evidence not in s[2]:
+                s[2].append(evidence)
+            if date:
+                _see_dates(s, date)
 
     def merge(self, other: "GraphAccumulator") -> "GraphAccumulator":
         """Add ``other``'s documents, as if they had been added after this one's, in order.
@@ -114,43 +161,259 @@ class GraphAccumulator:
         """
         if self.docs & other.docs:
             raise ValueError(f"document {min(self.docs & other.docs)!r} was already added to the graph")
+        base = len(self._doc_ids)
         self.docs |= other.docs
-        for mine, theirs in ((self.node_seen, other.node_seen), (self.cooc, other.cooc),
-                             (self.relations, other.relations)):
-            for key, s in theirs.items():
-                stats = mine.setdefault(key, EdgeStats())
-                stats.count += s.count
-                stats.documents += s.documents
-                for ev in s.evidence:
-                    if len(stats.evidence) < MAX_EVIDENCE and ev not in stats.evidence:
-                        stats.evidence.append(ev)
-                stats.doc_ids.extend(s.doc_ids[: MAX_DOC_IDS - len(stats.doc_ids)])
-                stats.see(s.first_seen)
-                stats.see(s.last_seen)
+        self._doc_ids.extend(other._doc_ids)
+        self._dates.extend(other._dates)
+        recode = None
+        if other.ids != self.ids:
+            recode = np.array([self._code_of(e) for e in other.ids] or [0], dtype=np.int64)
+        for rows in other._mentions:
+            rows = rows.copy()
+            rows[:, 0] += base
+            if recode is not None:
+                rows[:, 2] = recode[rows[:, 2]]
+            self._mentions.append(rows)
+        for key, (count, documents, evidence, doc_ids, first, last) in other._rel.items():
+            s = self._rel.get(key)
+            if s is None:
+                s = self._rel[key] = [0, 0, [], [], "", ""]
+            s[0] += count
+            s[1] += documents
+            for ev in evidence:
+                if len(s[2]) < MAX_EVIDENCE and ev not in s[2]:
+                    s[2].append(ev)
+            s[3].extend(doc_ids[: MAX_DOC_IDS - len(s[3])])
+            for date in (first, last):
+                if date:
+                    _see_dates(s, date)
+        self._sums = None
         return self
 
+    # --- adding up -------------------------------------------------------------------
+
+    def _summed(self) -> "_Sums":
+        if self._sums is None:
+            rows = np.concatenate(self._mentions) if self._mentions else np.empty((0, 3), dtype=np.int64)
+            add_up = _sum_small if len(rows) < SMALL_LOG else _sum_numpy
+            self._sums = add_up(rows, self.ids, self._dates)
+        return self._sums
+
+    def entity_counts(self) -> tuple[Counter, Counter]:
+        """Mentions and documents per entity id."""
+        s = self._summed()
+        ids = self.ids
+        return (Counter({ids[e]: n for e, n in zip(s.ent, s.ent_mentions)}),
+                Counter({ids[e]: n for e, n in zip(s.ent, s.ent_docs)}))
+
+    @property
+    def node_seen(self) -> dict[str, EdgeStats]:
+        """Entity id → documents that mention it, first and last date."""
+        s = self._summed()
+        return {self.ids[e]: EdgeStats(0, n, [], [], f, l)
+                for e, n, f, l in zip(s.ent, s.ent_docs, s.ent_first, s.ent_last)}
+
+    @property
+    def cooc(self) -> dict[tuple[str, str], EdgeStats]:
+        """(smaller id, larger id) → sentences and documents naming both, in first-seen order."""
+        s = self._summed()
+        ids = self.ids
+        return {(ids[a], ids[b]): EdgeStats(n, d, [], [], f, l)
+                for a, b, n, d, f, l in zip(s.a, s.b, s.count, s.docs, s.first, s.last)}
+
+    @property
+    def relations(self) -> dict[tuple[str, str, str], EdgeStats]:
+        """(type, head, tail) → the relation's counts and evidence, in first-seen order."""
+        return {key: EdgeStats(c, d, list(ev), list(di), f, l) for key, (c, d, ev, di, f, l) in self._rel.items()}
+
     def to_networkx(self, entities: dict[str, Entity]) -> nx.MultiDiGraph:
+        """The graph, as ``G.add_node``/``G.add_edge`` for every entity, pair and relation
+        in turn would make it; the adjacency dicts are filled directly, which is several
+        times cheaper for a graph of a million edges."""
+        s = self._summed()
+        ids = self.ids
+        seen = {ids[e]: (f, l) for e, f, l in zip(s.ent, s.ent_first, s.ent_last)}
         G = nx.MultiDiGraph()
+        node, succ, pred = G._node, G._succ, G._pred
         for eid, ent in entities.items():
-            seen = self.node_seen.get(eid, EdgeStats())
-            G.add_node(
-                eid,
-                type=ent.type,
-                name=ent.name,
-                aliases=list(ent.aliases),
-                mentions=ent.mentions,
-                documents=ent.documents,
-                first_seen=seen.first_seen,
-                last_seen=seen.last_seen,
-            )
-        for (a, b), s in self.cooc.items():
-            G.add_edge(
-                a, b, key=CO_OCCURS_WITH, type=CO_OCCURS_WITH, weight=s.count, sentences=s.count,
-                documents=s.documents, first_seen=s.first_seen, last_seen=s.last_seen,
-            )
-        for (rtype, head, tail), s in self.relations.items():
-            G.add_edge(
-                head, tail, key=rtype, type=rtype, count=s.count, documents=s.documents,
-                evidence=list(s.evidence), doc_ids=list(s.doc_ids), first_seen=s.first_seen, last_seen=s.last_seen,
-            )
+            first, last = seen.get(eid, ("", ""))
+            if eid not in succ:
+                succ[eid] = {}
+                pred[eid] = {}
+                node[eid] = {}
+            node[eid].update(type=ent.type, name=ent.name, aliases=list(ent.aliases), mentions=ent.mentions,
+                             documents=ent.documents, first_seen=first, last_seen=last)
+
+        def add_node(n):
+            if n is None:
+                raise ValueError("None cannot be a node")
+            succ[n] = {}
+            pred[n] = {}
+            node[n] = {}
+
+        for a, b, n, d, f, l in zip(s.a, s.b, s.count, s.docs, s.first, s.last):
+            a, b = ids[a], ids[b]
+            if a not in succ:
+                add_node(a)
+            if b not in succ:
+                add_node(b)
+            # a pair is unique (a < b): this edge is new, and no other a → b edge came first
+            succ[a][b] = pred[b][a] = {CO_OCCURS_WITH: {"type": CO_OCCURS_WITH, "weight": n, "sentences": n,
+                                                        "documents": d, "first_seen": f, "last_seen": l}}
+        for (rtype, head, tail), (count, documents, evidence, doc_ids, f, l) in self._rel.items():
+            for n in (head, tail):
+                if n not in succ:
+                    add_node(n)
+            data = {"type": rtype, "count": count, "documents": documents, "evidence": list(evidence),
+                    "doc_ids": list(doc_ids), "first_seen": f, "last_seen": l}
+            keyed = succ[head].get(tail)
+            if keyed is None:
+                succ[head][tail] = pred[tail][head] = {rtype: data}
+            elif rtype in keyed:  # as add_edge: an edge's attributes are updated
+                keyed[rtype].update(data)
+            else:
+                keyed[rtype] = data
         return G
+
+
+def _see_dates(s: list, date: str) -> None:
+    """``EdgeStats.see`` for a relation's list ``[count, documents, evidence, doc_ids, first, last]``."""
+    if not s[4] or date < s[4]:
+        s[4] = date
+    if not s[5] or date > s[5]:
+        s[5] = date
+
+
+@dataclass
+class _Sums:
+    """The mention log added up: per entity (``ent`` codes, first-seen order) and per
+    co-occurring pair (``a`` < ``b`` by id, first-seen order). All plain lists."""
+
+    ent: list
+    ent_mentions: list
+    ent_docs: list
+    ent_first: list
+    ent_last: list
+    a: list
+    b: list
+    count: list
+    docs: list
+    first: list
+    last: list
+
+
+def _see(s: list, date: str) -> None:
+    """``EdgeStats.see`` for the list form ``[.., .., first, last]``."""
+    if date:
+        if not s[2] or date < s[2]:
+            s[2] = date
+        if not s[3] or date > s[3]:
+            s[3] = date
+
+
+def _sum_small(rows: np.ndarray, ids: list, dates: list) -> _Sums:
+    """The log added up one document at a time, in plain Python (see ``_sum_numpy``)."""
+    ents: dict[int, list] = {}  # code → [mentions, documents, first, last]
+    pairs: dict[tuple[int, int], list] = {}  # (a, b) → [sentences, documents, first, last]
+    by_id = ids.__getitem__
+    for d, doc_rows in groupby(rows.tolist(), key=lambda r: r[0]):
+        by_sentence: dict[int, set[int]] = {}
+        for _, si, e in doc_rows:
+            by_sentence.setdefault(si, set()).add(e)
+            ents.setdefault(e, [0, 0, "", ""])[0] += 1
+        pair_sentences: dict[tuple[int, int], int] = {}
+        for members in by_sentence.values():
+            ordered = sorted(members, key=by_id)
+            for i, a in enumerate(ordered):
+                for b in ordered[i + 1:]:
+                    pair_sentences[(a, b)] = pair_sentences.get((a, b), 0) + 1
+        touched = [ents[e] for e in set().union(*by_sentence.values())]
+        for pair, n in pair_sentences.items():
+            s = pairs.setdefault(pair, [0, 0, "", ""])
+            s[0] += n
+            touched.append(s)
+        for s in touched:
+            s[1] += 1
+            _see(s, dates[d])
+    e_cols = list(zip(*([e, *v] for e, v in ents.items()))) or [()] * 5
+    p_cols = list(zip(*([a, b, *v] for (a, b), v in pairs.items()))) or [()] * 6
+    return _Sums(*map(list, e_cols), *map(list, p_cols))
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` for integers (sorted): sort and drop repeats, several times
+    cheaper than numpy 2's hashing ``unique`` for arrays of millions."""
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
+def _sum_numpy(rows: np.ndarray, ids: list, dates: list) -> _Sums:
+    """The log added up with array operations: the same figures, in the same order, as
+    adding documents one by one (``_sum_small``).
+
+    Co-occurrences: within each sentence (a document's sentences in order of their first
+    mention) the distinct entities in id order give pairs ``a < b``; a pair's first row
+    in that order is where sequential adding would have first seen it.
+    """
+    doc, sent, code = rows[:, 0], rows[:, 1], rows[:, 2]
+    n_ids = max(len(ids), 1)
+    rank = np.empty(n_ids, dtype=np.int64)
+    rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    code_of_rank = np.argsort(rank)
+    known = sorted({d for d in dates if d})
+    date_rank = {d: i for i, d in enumerate(known)}
+    doc_date = np.array([date_rank[d] if d else -1 for d in dates] or [-1], dtype=np.int64)
+    date_of = np.array(known + [""], dtype=object)  # rank → date; -1 and "none" → ""
+
+    def first_last(groups: np.ndarray, docs: np.ndarray, n: int) -> tuple[list, list]:
+        dr = doc_date[docs]
+        dated = dr >= 0
+        first = np.full(n, len(known), dtype=np.int64)
+        last = np.full(n, -1, dtype=np.int64)
+        np.minimum.at(first, groups[dated], dr[dated])
+        np.maximum.at(last, groups[dated], dr[dated])
+        return date_of[first].tolist(), date_of[last].tolist()
+
+    # entities: mentions, distinct documents, dates; in order of first mention
+    ent, first_row, ent_index, ent_mentions = np.unique(code, return_index=True, return_inverse=True,
+                                                        return_counts=True)
+    order = np.argsort(first_row, kind="stable")
+    ent_docs_rows = _distinct(ent_index.astype(np.int64).reshape(-1) * (len(dates) + 1) + doc)
+    de_ent, de_doc = ent_docs_rows // (len(dates) + 1), ent_docs_rows % (len(dates) + 1)
+    ent_docs = np.bincount(de_ent, minlength=len(ent))
+    e_first, e_last = first_last(de_ent, de_doc, len(ent))
+
+    # sentences, numbered in order of first mention (so, document by document)
+    low = int(sent.min(initial=0))
+    span = int(sent.max(initial=0)) - low + 1
+    _, s_first, s_index = np.unique(doc * span + (sent - low), return_index=True, return_inverse=True)
+    s_number = np.empty(len(s_first), dtype=np.int64)
+    s_number[np.argsort(s_first, kind="stable")] = np.arange(len(s_first))
+    sentence = s_number[s_index.reshape(-1)]
+    # distinct (sentence, entity) in id order, then every pair within a sentence
+    members = _distinct(sentence * n_ids + rank[code])
+    m_sentence, m_rank = members // n_ids, members % n_ids
+    starts = np.flatnonzero(np.r_[True, m_sentence[1:] != m_sentence[:-1]]) if len(members) else members
+    sizes = np.diff(np.r_[starts, len(members)])
+    place = np.arange(len(members)) - np.repeat(starts, sizes)
+    partners = np.repeat(sizes, sizes) - place - 1  # members after this one in its sentence
+    left = np.repeat(np.arange(len(members)), partners)
+    run_start = np.repeat(np.cumsum(partners) - partners, partners)
+    right = left + 1 + (np.arange(len(left)) - run_start)
+    pair = m_rank[left] * n_ids + m_rank[right]
+    s_doc = np.empty(len(s_first), dtype=np.int64)
+    s_doc[s_number] = doc[s_first]
+    pair_doc = s_doc[m_sentence[left]]
+    keys, p_first, p_index, p_count = np.unique(pair, return_index=True, return_inverse=True, return_counts=True)
+    p_order = np.argsort(p_first, kind="stable")
+    pd = _distinct(p_index.astype(np.int64).reshape(-1) * (len(dates) + 1) + pair_doc)
+    pd_pair, pd_doc = pd // (len(dates) + 1), pd % (len(dates) + 1)
+    p_docs = np.bincount(pd_pair, minlength=len(keys))
+    p_first_date, p_last_date = first_last(pd_pair, pd_doc, len(keys))
+    return _Sums(
+        ent=ent[order].tolist(), ent_mentions=ent_mentions[order].tolist(), ent_docs=ent_docs[order].tolist(),
+        ent_first=[e_first[i] for i in order.tolist()], ent_last=[e_last[i] for i in order.tolist()],
+        a=code_of_rank[keys[p_order] // n_ids].tolist(), b=code_of_rank[keys[p_order] % n_ids].tolist(),
+        count=p_count[p_order].tolist(), docs=p_docs[p_order].tolist(),
+        first=[p_first_date[i] for i in p_order.tolist()], last=[p_last_date[i] for i in p_order.tolist()],
+    )

@@ -1,0 +1,163 @@
+"""The build's faster graph code gives exactly what the plain code and networkx give:
+the array-based adding up of the evidence log, the graph filled in directly, the simple
+view, and the ports of networkx's sampled betweenness and Louvain communities."""
+from __future__ import annotations
+
+import random
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from conflictkg.graph import metrics
+from conflictkg.graph import model
+from conflictkg.graph.model import GraphAccumulator
+from conflictkg.records import CO_OCCURS_WITH, Entity
+
+
+def random_documents(seed: int, n: int = 300, entities: int = 14):
+    rng = random.Random(seed)
+    ents = sorted({f"e{rng.randint(0, 99):02d}" for _ in range(entities)})
+    docs = []
+    for i in range(n):
+        ments = [(rng.choice([0, 1, 2, 5, 9, -1]), rng.choice(ents)) for _ in range(rng.randint(0, 9))]
+        rels = [(rng.choice(["FIGHTS", "ALLIED_WITH"]), rng.choice(ents[:4]), rng.choice(ents[:4]), 0,
+                 f"ev{rng.randint(0, 5)}") for _ in range(rng.randint(0, 3))]
+        date = "" if rng.random() < 0.3 else f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        docs.append((f"d{i}", date, ments, rels))
+    return docs, ents
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_array_and_plain_adding_up_agree(seed):
+    docs, _ = random_documents(seed, n=random.Random(seed).choice([1, 4, 60, 400]))
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    rows = np.concatenate(acc._mentions) if acc._mentions else np.empty((0, 3), dtype=np.int64)
+    plain = model._sum_small(rows, acc.ids, acc._dates)
+    arrays = model._sum_numpy(rows, acc.ids, acc._dates)
+    assert arrays == plain
+    assert len(plain.a) == len({(a, b) for a, b in zip(plain.a, plain.b)})  # each pair once
+    assert all(acc.ids[a] < acc.ids[b] for a, b in zip(plain.a, plain.b))
+
+
+def test_bulk_adding_and_merging_equal_one_by_one(monkeypatch):
+    monkeypatch.setattr(model, "SMALL_LOG", 0)  # the array path even for small logs
+    docs, ents = random_documents(5, n=200)
+    one = GraphAccumulator()
+    for doc in docs:
+        one.add_document(*doc)
+    bulk = GraphAccumulator(ents)
+    code = {e: i for i, e in enumerate(ents)}
+    rows = np.array([(i, si, code[e]) for i, (_, _, ments, _) in enumerate(docs[:120]) for si, e in ments])
+    bulk.add_documents([d[0] for d in docs[:120]], [d[1] for d in docs[:120]], rows, [d[3] for d in docs[:120]])
+    rest = GraphAccumulator()
+    for doc in docs[120:]:
+        rest.add_document(*doc)
+    bulk.merge(rest)  # another entity numbering: recoded
+    for attr in ("cooc", "relations"):
+        assert list(getattr(bulk, attr).items()) == list(getattr(one, attr).items()), attr
+    assert bulk.node_seen == one.node_seen
+    assert bulk.entity_counts() == one.entity_counts()
+    with pytest.raises(ValueError, match="already added"):
+        bulk.add_documents(["d3"], [""], np.empty((0, 3), dtype=np.int64), [[]])
+
+
+def _orders(G):
+    return (list(G.nodes(data=True)), list(G.edges(keys=True, data=True)),
+            [(n, list(p)) for n, p in G.pred.items()], [(n, list(s)) for n, s in G.succ.items()])
+
+
+def test_graph_is_what_add_node_and_add_edge_make():
+    docs, ents = random_documents(7)
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    entities = {e: Entity(e, "PLACE", e.upper(), [e], i, i + 1) for i, e in enumerate(ents[:-2])}  # two left out
+    reference = nx.MultiDiGraph()
+    for eid, ent in entities.items():
+        seen = acc.node_seen.get(eid, model.EdgeStats())
+        reference.add_node(eid, type=ent.type, name=ent.name, aliases=list(ent.aliases), mentions=ent.mentions,
+                           documents=ent.documents, first_seen=seen.first_seen, last_seen=seen.last_seen)
+    for (a, b), s in acc.cooc.items():
+        reference.add_edge(a, b, key=CO_OCCURS_WITH, type=CO_OCCURS_WITH, weight=s.count, sentences=s.count,
+                           documents=s.documents, first_seen=s.first_seen, last_seen=s.last_seen)
+    for (rtype, head, tail), s in acc.relations.items():
+        reference.add_edge(head, tail, key=rtype, type=rtype, count=s.count, documents=s.documents,
+                           evidence=list(s.evidence), doc_ids=list(s.doc_ids), first_seen=s.first_seen,
+                           last_seen=s.last_seen)
+    assert _orders(acc.to_networkx(entities)) == _orders(reference)
+
+
+def random_graph(seed: int) -> nx.Graph:
+    r = random.Random(seed)
+    n = r.randint(2, 250)
+    kind = seed % 5
+    if kind == 0:
+        G = nx.gnm_random_graph(n, r.randint(0, 3 * n), seed=seed)
+    elif kind == 1:
+        G = nx.planted_partition_graph(r.randint(2, 6), r.randint(3, 30), 0.5, 0.02, seed=seed)
+    elif kind == 2:
+        G = nx.barabasi_albert_graph(max(n, 4), r.randint(1, 3), seed=seed)
+    elif kind == 3:
+        G = nx.connected_caveman_graph(r.randint(2, 8), r.randint(2, 8))
+    else:
+        G = nx.watts_strogatz_graph(max(n, 5), 4, 0.1, seed=seed)
+    G = nx.relabel_nodes(G, {u: f"n{r.randint(0, 10**6)}:{u}" for u in G})
+    if seed % 3 == 0:
+        for u in r.sample(list(G), min(2, len(G))):
+            G.add_edge(u, u)
+    for _, _, d in G.edges(data=True):
+        d["weight"] = float(r.choice([1, 1, 2, 3, 0.5, 7.25]))
+    return G
+
+
+def test_simple_view_is_what_add_edge_makes():
+    M = nx.MultiDiGraph()
+    r = random.Random(1)
+    for _ in range(300):
+        a, b = f"e{r.randint(0, 30)}", f"e{r.randint(0, 30)}"
+        M.add_edge(a, b, key=r.choice(["CO_OCCURS_WITH", "FIGHTS"]), **r.choice([{"weight": 2}, {"count": 3}, {}]))
+    reference = nx.Graph()
+    reference.add_nodes_from(M.nodes)
+    for a, b, data in M.edges(data=True):
+        w = float(data.get("weight", data.get("count", 1)))
+        if reference.has_edge(a, b):
+            reference[a][b]["weight"] += w
+        else:
+            reference.add_edge(a, b, weight=w)
+    H = metrics.simple_view(M)
+    assert [(n, list(nbrs.items())) for n, nbrs in H.adj.items()] == \
+        [(n, list(nbrs.items())) for n, nbrs in reference.adj.items()]
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 3))
+def test_sampled_betweenness_is_networkx_to_the_last_bit(seed):
+    H = random_graph(seed)
+    k = max(1, len(H) // 3)
+    if k >= len(H):
+        pytest.skip("too small to sample")
+    sources = random.Random(metrics.SEED).sample(list(H.nodes()), k)
+    half = len(sources) // 2  # the dependencies of two processes, added up in order
+    deps = metrics.source_dependencies(H, sources[:half]) + metrics.source_dependencies(H, sources[half:])
+    mine, how = metrics.sampled_betweenness(H, sources, deps)
+    assert mine == nx.betweenness_centrality(H, k=k, normalized=True, seed=metrics.SEED)
+    assert how == f"sampled from {k} of {len(H)} sources, unweighted"
+
+
+def test_betweenness_samples_the_sources_networkx_would(monkeypatch):
+    H = random_graph(2)
+    monkeypatch.setattr(metrics, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(metrics, "EDGE_BUDGET", 1)
+    monkeypatch.setattr(metrics, "MIN_SAMPLES", 7)
+    bc, how = metrics.betweenness(H)
+    assert bc == nx.betweenness_centrality(H, k=7, normalized=True, seed=metrics.SEED)
+    assert how.startswith("sampled from 7 of")
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_louvain_finds_networkx_communities(seed):
+    H = random_graph(seed)
+    norm = lambda found: sorted(sorted(c) for c in found)  # noqa: E731
+    assert norm(metrics.louvain(H)) == norm(nx.community.louvain_communities(H, weight="weight", seed=metrics.SEED))
