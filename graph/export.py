@@ -110,17 +110,25 @@ def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
     node_keys.setdefault("label", "string")
     edge_keys = _graphml_keys(d for *_, d in G.edges(data=True))
     with open(path, "w", encoding="utf-8") as fh:
-        w = fh.write
-        w('<?xml version=\'1.0\' encoding=\'utf-8\'?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
-          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
-          'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
-        for domain, keys in (("node", node_keys), ("edge", edge_keys)):
-            for k, t in keys.items():
-                w(f'  <key id={quoteattr(k)} for="{domain}" attr.name={quoteattr(k)} attr.type="{t}" />\n')
-        w('  <graph edgedefault="directed">\n')
+        write_graphml_head(fh, node_keys, edge_keys)
         write_graphml_nodes(G, fh, node_keys)
         write_graphml_edges(G, fh, edge_keys)
-        w("  </graph>\n</graphml>\n")
+        fh.write(GRAPHML_TAIL)
+
+
+GRAPHML_TAIL = "  </graph>\n</graphml>\n"
+
+
+def write_graphml_head(fh, node_keys: dict[str, str], edge_keys: dict[str, str]) -> None:
+    """What :func:`write_graphml` writes before the nodes."""
+    w = fh.write
+    w('<?xml version=\'1.0\' encoding=\'utf-8\'?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+      'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+      'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+    for domain, keys in (("node", node_keys), ("edge", edge_keys)):
+        for k, t in keys.items():
+            w(f'  <key id={quoteattr(k)} for="{domain}" attr.name={quoteattr(k)} attr.type="{t}" />\n')
+    w('  <graph edgedefault="directed">\n')
 
 
 def write_graphml_nodes(G: nx.MultiDiGraph, fh, node_keys: dict[str, str]) -> None:
@@ -213,12 +221,21 @@ def read_gexf(path: str | Path) -> nx.MultiDiGraph:
 def write_json(G: nx.MultiDiGraph, path: str | Path) -> None:
     """Write ``G`` as networkx node-link JSON (``nx.node_link_data(G, edges="links")``), streamed."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f'{{"directed": {_dumps(G.is_directed())}, "multigraph": {_dumps(G.is_multigraph())}, '
-                 f'"graph": {_dumps(G.graph)}, "nodes": [')
+        write_json_head(G, fh)
         write_json_nodes(G, fh)
-        fh.write('], "links": [')
+        fh.write(JSON_BETWEEN)
         write_json_links(G, fh)
-        fh.write("]}")
+        fh.write(JSON_TAIL)
+
+
+JSON_BETWEEN = '], "links": ['
+JSON_TAIL = "]}"
+
+
+def write_json_head(G: nx.MultiDiGraph, fh) -> None:
+    """What :func:`write_json` writes before the nodes."""
+    fh.write(f'{{"directed": {_dumps(G.is_directed())}, "multigraph": {_dumps(G.is_multigraph())}, '
+             f'"graph": {_dumps(G.graph)}, "nodes": [')
 
 
 def _write_items(fh, rows) -> None:

@@ -67,8 +67,13 @@ def summary(G: nx.MultiDiGraph, top: int = TOP) -> dict:
     by_deg = sorted(nodes, key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
     by_btw = sorted(nodes, key=lambda x: (-(x[1].get("betweenness") or 0), x[0]))
 
+    typed = {"ALLIED_WITH": [], "FIGHTS": []}
+    for a, b, k, d in G.edges(keys=True, data=True):
+        if k in typed:
+            typed[k].append((d.get("count", 0), a, b, d))
+
     def ties(rtype):
-        rows = [(d.get("count", 0), a, b, d) for a, b, k, d in G.edges(keys=True, data=True) if k == rtype]
+        rows = typed[rtype]
         rows.sort(key=lambda r: (-r[0], r[1], r[2]))
         return [{"a": a, "b": b, "a_name": _name(G, a), "b_name": _name(G, b), "count": c,
                  "documents": d.get("documents", 0), "evidence": list(d.get("evidence") or [])}
@@ -95,18 +100,35 @@ def summary(G: nx.MultiDiGraph, top: int = TOP) -> dict:
     }
 
 
-def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> dict:
-    """Nodes with layout positions and edges for the canvas (the best-connected ``max_nodes``)."""
-    from conflictkg.graph.metrics import simple_view
+def view_layout(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list, dict, list]:
+    """The part of the canvas data that needs no betweenness or communities (so a build
+    can compute it meanwhile): the ``max_nodes`` best-connected nodes, their positions
+    and the edges among them."""
+    from conflictkg.graph.metrics import add_simple_edges
 
     ranked = sorted(G.nodes(data=True), key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
     keep = [n for n, _ in ranked[:max_nodes]]
-    sub = _induced(G, keep)
-    H = simple_view(sub)
+    kept = set(keep)
+    adj = G._adj  # the edges among the kept nodes, in G's own order (as G.subgraph(keep) would give them)
+    among = [(a, b, k, d) for a in G if a in kept for b, keyed in adj[a].items() if b in kept for k, d in keyed.items()]
+    H = nx.Graph()
+    H.add_nodes_from(n for n in G if n in kept)
+    add_simple_edges(H, ((a, b, d) for a, b, _, d in among))
     for _, _, d in H.edges(data=True):  # damped weights keep hubs from collapsing the layout
         d["weight"] = 1.0 + (d["weight"] ** 0.5)
     pos = layout(H)
     index = {n: i for i, n in enumerate(keep)}
+    edges = [{"s": index[a], "t": index[b], "type": d.get("type", k), "w": d.get("weight", d.get("count", 1)) or 1,
+              "evidence": list(d.get("evidence") or [])[:3]} for a, b, k, d in among]
+    return keep, pos, edges
+
+
+def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES, laid_out: tuple | None = None) -> dict:
+    """Nodes with layout positions and edges for the canvas (the best-connected ``max_nodes``).
+
+    ``laid_out``: what ``view_layout(G, max_nodes)`` returns, if it was computed already.
+    """
+    keep, pos, edges = laid_out or view_layout(G, max_nodes)
     nodes = []
     for n in keep:
         d = G.nodes[n]
@@ -117,23 +139,27 @@ def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> dict:
             "community": d.get("community"), "mentions": d.get("mentions") or 0,
             "x": round(float(x), 4), "y": round(float(y), 4),
         })
-    edges = []
-    for a, b, k, d in sub.edges(keys=True, data=True):
-        edges.append({"s": index[a], "t": index[b], "type": d.get("type", k),
-                      "w": d.get("weight", d.get("count", 1)) or 1, "evidence": list(d.get("evidence") or [])[:3]})
     return {"nodes": nodes, "edges": edges, "total_nodes": G.number_of_nodes(), "total_edges": G.number_of_edges(),
             "types": {t: list(TYPE_STYLE[t]) for t in ENTITY_TYPES},
             "relations": {t: list(v) for t, v in RELATION_STYLE.items()}}
 
 
-def _induced(G, nodes):
-    """The subgraph of ``nodes``, iterated in ``G``'s own order.
+def _induced(H: nx.Graph, nodes) -> nx.Graph:
+    """The subgraph of ``nodes`` as a graph of its own, nodes and neighbours in ``H``'s order.
 
-    ``G.subgraph(nodes)`` iterates a small node set in the set's order, which changes
-    from run to run with string hashing; the spring layout's start positions follow
-    the node order, so the picture would too.
+    ``H.subgraph(nodes)`` would iterate a small node set in the set's order, which changes
+    from run to run with string hashing; the spring layout's start positions follow the
+    node order, so the picture would too.
     """
-    return nx.subgraph_view(G, filter_node=set(nodes).__contains__)
+    if len(nodes) == len(H):
+        return H
+    keep = set(nodes)
+    S = nx.Graph()
+    for n, nbrs in H._adj.items():
+        if n in keep:
+            S._node[n] = H._node[n]
+            S._adj[n] = {m: d for m, d in nbrs.items() if m in keep}
+    return S
 
 
 def layout(H: nx.Graph) -> dict:
@@ -188,10 +214,11 @@ def _tie_list(ties) -> str:
     return "\n".join(out)
 
 
-def render(G: nx.MultiDiGraph, title: str = "شبكة الفاعلين في النزاع", max_nodes: int = MAX_NODES) -> str:
-    """The whole report as one HTML string."""
+def render(G: nx.MultiDiGraph, title: str = "شبكة الفاعلين في النزاع", max_nodes: int = MAX_NODES,
+           laid_out: tuple | None = None) -> str:
+    """The whole report as one HTML string (``laid_out``: see ``view_data``)."""
     s = summary(G)
-    data = view_data(G, max_nodes)
+    data = view_data(G, max_nodes, laid_out)
     type_rows = "\n".join(
         f'<tr><td><span class="dot" style="background:{TYPE_STYLE[t][0]}"></span>{_e(TYPE_STYLE[t][1])} '
         f'<bdi class=code>{t}</bdi></td><td class=num><bdi>{s["types"].get(t, 0)}</bdi></td></tr>'
