@@ -2,11 +2,13 @@
 
 The corpus is streamed twice through small files, never held in memory:
 
-1. extraction (all cores): each document's mentions and relations go to a work file,
-   while only the distinct names and their counts stay in memory;
+1. extraction (all cores): each document's mentions and relations go to work files
+   (``conflictkg/workfiles.py``), while only the distinct names and their counts stay
+   in memory;
 2. resolution: distinct names → entities;
-3. a second pass over the work file writes ``mentions.jsonl``/``relations.jsonl`` with
-   entity ids and accumulates the graph.
+3. a second pass over the work files writes ``mentions.jsonl``/``relations.jsonl``
+   with entity ids (in a forked process) while this one adds up the graph;
+4. metrics and exports, spread over forked processes (``graph/finish.py``).
 
 Everything is written into a temporary folder beside ``--out`` that replaces it only at
 the end, so an interrupted build leaves the previous output intact.
@@ -29,7 +31,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .corpus import MAX_DOC_CHARS, describe_skipped, read_corpus
+from .forked import Forked
 from .records import Document, DocResult, Skipped
+from .workfiles import WorkWriter, add_up, write_rows
+from .workfiles import render as render_work
 
 EXIT_OK = 0
 EXIT_SOME_SKIPPED = 3
@@ -44,7 +49,7 @@ CONTRACT_FILES = (
     "graph.graphml",
     "graph.json",
 )
-WORK_FILE = "extraction.work.jsonl"
+WORK_DIR = "extraction.work"
 MAX_SKIPPED_SHOWN = 50
 
 
@@ -149,23 +154,18 @@ def _jsonline(row) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(", ", ": ")) + "\n"
 
 
-def _extract(doc: Document) -> tuple[str, str, list] | Skipped:
-    """(documents.jsonl line, work line, names) for one document, or why it failed.
+def _extract(doc: Document) -> tuple[str, tuple, list] | Skipped:
+    """(documents.jsonl line, work, names) for one document, or why it failed.
 
-    ``names`` holds ``(type, text, canonical)`` of every mention, for the resolver.
+    ``work`` is the document's part of the work files (``workfiles.render``); ``names``
+    holds ``(type, text, canonical)`` of every mention, for the resolver.
     """
     try:
         result: DocResult = _PIPELINE(doc)
     except Exception as exc:  # one bad document must not stop the corpus
         return Skipped(doc.source, f"document {doc.id!r}: extraction failed: {type(exc).__name__}: {exc}", id=doc.id)
-    work = [
-        doc.id,
-        doc.date,
-        [[m.sentence, m.start, m.end, m.text, m.type, m.extractor, m.canonical] for m in result.mentions],
-        [[r.type, r.head, r.tail, r.sentence, r.evidence, r.extractor] for r in result.relations],
-    ]
     names = [(m.type, m.text, m.canonical) for m in result.mentions]
-    return _jsonline(doc.meta(len(result.sentences))), _jsonline(work), names
+    return _jsonline(doc.meta(len(result.sentences))), render_work(doc, result), names
 
 
 def _extract_batch(docs: list[Document]) -> list:
@@ -240,9 +240,6 @@ def _dump(fh, row: dict) -> None:
     fh.write("\n")
 
 
-_js = json.JSONEncoder(ensure_ascii=False).encode  # one JSON string literal
-
-
 def _say_skipped(item: Skipped, shown: int, quiet: bool) -> int:
     """Print one line per skipped input, up to MAX_SKIPPED_SHOWN; returns lines shown.
 
@@ -259,92 +256,29 @@ def _say_skipped(item: Skipped, shown: int, quiet: bool) -> int:
 
 
 def _extract_locally(inputs, tmp: Path, opts: BuildOptions, report: BuildReport, progress: Progress):
-    """Extraction on this machine: documents.jsonl, skipped.jsonl and the work file in
-    ``tmp``; returns the names counter ``(type, text, canonical) → mentions`` and how
-    many skipped lines were printed."""
-    counts: Counter = Counter()
+    """Extraction on this machine: documents.jsonl, skipped.jsonl and the work folder in
+    ``tmp``; returns the finished ``Work`` and how many skipped lines were printed."""
     shown = 0
+    work = WorkWriter(tmp / WORK_DIR)
     with open(tmp / "documents.jsonl", "w", encoding="utf-8") as docs_fh, open(
         tmp / "skipped.jsonl", "w", encoding="utf-8"
-    ) as skip_fh, open(tmp / WORK_FILE, "w", encoding="utf-8") as work_fh:
+    ) as skip_fh:
         for item in _extracted(read_corpus(inputs, opts.max_doc_chars), opts):
             if isinstance(item, Skipped):
                 report.skipped += 1
                 _dump(skip_fh, item.to_json())
                 shown = _say_skipped(item, shown, opts.quiet)
                 continue
-            doc_line, work_line, doc_names = item
+            doc_line, doc_work, doc_names = item
             report.documents += 1
             docs_fh.write(doc_line)
-            work_fh.write(work_line)
-            counts.update(doc_names)
+            work.add(doc_work, doc_names)
             progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped")
-    return counts, shown
-
-
-@dataclass
-class PassResult:
-    """What the second pass over a work file adds up: the graph evidence, mentions and
-    documents per entity, and the rows written. Partitions merge in order (``merge``)."""
-
-    graph: object  # graph.model.GraphAccumulator
-    mention_count: Counter = field(default_factory=Counter)
-    doc_count: Counter = field(default_factory=Counter)
-    mentions: int = 0
-    relations: int = 0
-
-    def merge(self, other: "PassResult") -> "PassResult":
-        self.graph.merge(other.graph)
-        self.mention_count.update(other.mention_count)
-        self.doc_count.update(other.doc_count)
-        self.mentions += other.mentions
-        self.relations += other.relations
-        return self
-
-
-def second_pass(work_path: Path, mentions_path: Path, relations_path: Path, entity_of: dict) -> PassResult:
-    """Write the mentions and relations of a work file with their entity ids and add up
-    the graph (both executors run this: the Dask one once per partition)."""
-    from conflictkg.graph.model import GraphAccumulator
-
-    res = PassResult(GraphAccumulator())
-    acc, mention_count, doc_count = res.graph, res.mention_count, res.doc_count
-    with open(work_path, encoding="utf-8") as work_fh, open(
-        mentions_path, "w", encoding="utf-8"
-    ) as m_fh, open(relations_path, "w", encoding="utf-8") as r_fh:
-        for line in work_fh:
-            doc_id, date, mentions, relations = json.loads(line)
-            jdoc = _js(doc_id)
-            ids = []
-            out_lines = []
-            for si, start, end, text, etype, extractor, canonical in mentions:
-                eid = entity_of[(etype, text, canonical)]
-                ids.append((si, eid))
-                # the row of Mention.to_json, written without building a dict per mention
-                out_lines.append(
-                    f'{{"doc": {jdoc}, "sentence": {si}, "start": {start}, "end": {end}, "text": {_js(text)}, '
-                    f'"type": {_js(etype)}, "entity": {_js(eid)}, "extractor": {_js(extractor)}}}\n'
-                )
-            m_fh.write("".join(out_lines))
-            mention_count.update(eid for _, eid in ids)
-            doc_count.update({eid for _, eid in ids})
-            res.mentions += len(ids)
-            rels = []
-            for rtype, head, tail, si, evidence, extractor in relations:
-                h, t = ids[head][1], ids[tail][1]
-                if h == t:
-                    continue
-                rels.append((rtype, h, t, si, evidence))
-                _dump(r_fh, {"type": rtype, "head": h, "tail": t, "doc": doc_id, "sentence": si,
-                             "evidence": evidence, "extractor": extractor})
-            res.relations += len(rels)
-            acc.add_document(doc_id, date, ids, rels)
-    return res
+    return work.close(), shown
 
 
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
-    from conflictkg.graph.export import write_build_exports
-    from conflictkg.graph.metrics import add_metrics
+    from conflictkg.graph.finish import add_metrics_and_write
     from conflictkg.resolvers import Name
     from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
@@ -366,7 +300,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
         clock[0] = now
 
-    engine = None
+    engine = rows = None
     try:
         if opts.executor == "dask":  # dask is imported only when asked for
             from conflictkg.dask_executor import DaskExecutor
@@ -374,10 +308,12 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             engine = DaskExecutor(opts, progress)
         elif opts.executor != "local":
             raise ValueError(f"unknown executor {opts.executor!r}: expected 'local' or 'dask'")
+        work = None
         if engine is not None:
             counts, shown = engine.extract(inputs, tmp, report, progress)
         else:
-            counts, shown = _extract_locally(inputs, tmp, opts, report, progress)
+            work, shown = _extract_locally(inputs, tmp, opts, report, progress)
+            counts = work.name_counts()
         progress.update("extracted documents", report.documents, f"{report.skipped:,} skipped", force=True)
         if report.skipped > shown and not opts.quiet:
             print(f"[conflictkg] {report.skipped - shown:,} more skipped inputs not shown "
@@ -398,10 +334,16 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         progress.say("writing mentions, relations and graph")
         if engine is not None:
             passed = engine.second_pass(tmp, entity_of)
+        elif (opts.workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+            # the two files in a forked process (it sees entity_of without a copy), the graph here
+            rows = Forked(write_rows, work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of,
+                          name="mentions.jsonl and relations.jsonl")
+            passed = add_up(work, entity_of)
         else:
-            passed = second_pass(tmp / WORK_FILE, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of)
-            (tmp / WORK_FILE).unlink()
-        acc, mention_count, doc_count = passed.graph, passed.mention_count, passed.doc_count
+            write_rows(work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of)
+            passed = add_up(work, entity_of)
+        acc = passed.graph
+        mention_count, doc_count = acc.entity_counts()
         report.mentions, report.relations = passed.mentions, passed.relations
         del passed
         lap("graph_building")
@@ -418,14 +360,17 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         del acc
         lap("graph_building")
         progress.say(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; computing metrics")
-        add_metrics(G)
-        lap("metrics")
-        write_build_exports(G, tmp)  # graphml, json, gexf, report.html
+        # metrics; graphml, json, gexf, report.html
+        add_metrics_and_write(G, tmp, lap, parallel=(opts.workers or os.cpu_count() or 1) > 1)
         if engine is not None:
             engine.write_exports(G, tmp)  # neo4j-admin CSV files, per partition
         report.top_actors = sorted(
             ((d.get("degree", 0), d["name"], d["type"]) for _, d in G.nodes(data=True)), reverse=True
         )[:10]
+        if work is not None:
+            if rows is not None:
+                rows.result()
+            shutil.rmtree(work.folder)
         lap("export")
         report.seconds = time.monotonic() - t0
         with open(tmp / "build.json", "w", encoding="utf-8") as fh:
@@ -440,6 +385,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             )
         _replace_dir(tmp, out)
     except BaseException:
+        if rows is not None:
+            rows.kill()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:

@@ -52,6 +52,7 @@ from .corpus import (
     open_input,
 )
 from .records import Skipped
+from .workfiles import PassResult, Work, WorkWriter, second_pass
 
 PARTS_DIR = "parts"
 CSV_DIR = "neo4j-import"
@@ -213,10 +214,10 @@ def _extract_partition(part_dir: str, entries, first_line: int, extractors, lexi
     ids: list[str] = []
     where: list[tuple] = []
     files: list[str] = []
-    names: Counter = Counter()
+    work = WorkWriter(pdir / _build.WORK_DIR)
     with open(pdir / "documents.jsonl", "w", encoding="utf-8") as docs_fh, open(
-        pdir / _build.WORK_FILE, "w", encoding="utf-8"
-    ) as work_fh, open(pdir / "skipped.jsonl", "w", encoding="utf-8") as skip_fh:
+        pdir / "skipped.jsonl", "w", encoding="utf-8"
+    ) as skip_fh:
         for fileno, rec, line in _records(entries, first_line, max_chars, files):
             if isinstance(rec, Skipped):
                 _build._dump(skip_fh, rec.to_json())
@@ -230,18 +231,17 @@ def _extract_partition(part_dir: str, entries, first_line: int, extractors, lexi
                 events.append("f")
                 continue
             docs_fh.write(item[0])
-            work_fh.write(item[1])
-            names.update(item[2])
+            work.add(item[1], item[2])
             events.append("d")
-    return {"events": "".join(events), "ids": ids, "where": where, "files": files, "names": names}
+    return {"events": "".join(events), "ids": ids, "where": where, "files": files, "work": work.close()}
 
 
-def _second_pass_partition(part: int, part_dir: str, entity_of: dict, csv_dir: str):
+def _second_pass_partition(part: int, work: Work, entity_of: dict, csv_dir: str):
     from conflictkg.graph.export_csv import write_csv_part
 
-    pdir = Path(part_dir)
-    res = _build.second_pass(pdir / _build.WORK_FILE, pdir / "mentions.jsonl", pdir / "relations.jsonl", entity_of)
-    (pdir / _build.WORK_FILE).unlink()
+    pdir = work.folder.parent
+    res = second_pass(work, pdir / "mentions.jsonl", pdir / "relations.jsonl", entity_of)
+    shutil.rmtree(work.folder)
     write_csv_part(pdir, csv_dir, part)
     return res
 
@@ -298,6 +298,7 @@ class DaskExecutor:
                                         dashboard_address=None, silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         self.parts: list[Path] = []
+        self.works: list[Work] = []  # per partition, once merged
 
     def close(self) -> None:
         self.client.close()
@@ -372,7 +373,7 @@ class DaskExecutor:
                 continue
             at = first[0] if first[1] is None else f"{first[0]}:{first[1]}"
             drops[k] = Skipped(source, f"duplicate document id {doc_id!r} (first seen in {at})", line=line, id=doc_id)
-        names = summary["names"]
+        work: Work = summary["work"]
         quiet = self.opts.quiet
         if not drops:
             with open(pdir / "documents.jsonl", encoding="utf-8") as fh:
@@ -383,15 +384,14 @@ class DaskExecutor:
                     shown = _build._say_skipped(Skipped(**json.loads(line)), shown, quiet)
             report.documents += summary["events"].count("d")
             report.skipped += len(summary["events"]) - summary["events"].count("d")
-            counts.update(names)
+            self.works.append(work)
+            counts.update(work.name_counts())
             return shown
-        dropped: Counter = Counter()
+        wanted: list[bool] = []  # per extracted document: kept?
         docs_in = open(pdir / "documents.jsonl", encoding="utf-8")
-        work_in = open(pdir / _build.WORK_FILE, encoding="utf-8")
         skip_in = open(pdir / "skipped.jsonl", encoding="utf-8")
         docs_keep = open(pdir / "documents.kept", "w", encoding="utf-8")
-        work_keep = open(pdir / "work.kept", "w", encoding="utf-8")
-        with docs_in, work_in, skip_in, docs_keep, work_keep:
+        with docs_in, skip_in, docs_keep:
             k = -1
             for ev in summary["events"]:
                 if ev != "s":
@@ -399,8 +399,7 @@ class DaskExecutor:
                 if k in drops and ev != "s":
                     if ev == "d":
                         docs_in.readline()
-                        _, _, mentions, _ = json.loads(work_in.readline())
-                        dropped.update((m[4], m[3], m[6]) for m in mentions)
+                        wanted.append(False)
                     else:
                         skip_in.readline()  # its extraction failure: never extracted in input order
                     skipped = drops.pop(k)
@@ -411,7 +410,7 @@ class DaskExecutor:
                     line = docs_in.readline()
                     docs_out.write(line)
                     docs_keep.write(line)
-                    work_keep.write(work_in.readline())
+                    wanted.append(True)
                     report.documents += 1
                 else:
                     line = skip_in.readline()
@@ -419,9 +418,9 @@ class DaskExecutor:
                     report.skipped += 1
                     shown = _build._say_skipped(Skipped(**json.loads(line)), shown, quiet)
         os.replace(pdir / "documents.kept", pdir / "documents.jsonl")
-        os.replace(pdir / "work.kept", pdir / _build.WORK_FILE)
-        names.subtract(dropped)
-        counts.update(+names)
+        work = work.keep(wanted)
+        self.works.append(work)
+        counts.update(work.name_counts())
         return shown
 
     # -- resolution
@@ -459,11 +458,11 @@ class DaskExecutor:
         if not self.parts:
             for name in ("mentions.jsonl", "relations.jsonl"):
                 (tmp / name).touch()
-            return _build.PassResult(GraphAccumulator())
+            return PassResult(GraphAccumulator())
         # one object on every worker (scattering the dict itself would scatter each value)
         [mapping] = self.client.scatter([entity_of], broadcast=True, hash=False)
-        level = [self.client.submit(_second_pass_partition, n, str(pdir), mapping, str(csv_dir), pure=False)
-                 for n, pdir in enumerate(self.parts)]
+        level = [self.client.submit(_second_pass_partition, n, work, mapping, str(csv_dir), pure=False)
+                 for n, work in enumerate(self.works)]
         while len(level) > 1:  # an ordered tree reduction: merge(a, b) means "a, then b"
             level = [self.client.submit(_merge_results, level[i], level[i + 1], pure=False)
                      if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]

@@ -146,6 +146,81 @@ def test_workers_give_the_same_output_as_one_process(messy_build, tmp_path):
         assert (tmp_path / "out2" / name).read_bytes() == (out1 / name).read_bytes(), name
 
 
+OUTPUTS = ("documents.jsonl", "mentions.jsonl", "relations.jsonl", "entities.jsonl", "names.jsonl",
+           "skipped.jsonl", "graph.graphml", "graph.json", "graph.gexf", "report.html")
+
+
+def bench_corpus(path: Path, n: int) -> Path:
+    """n articles from the build benchmark's generator (its own templates and gazetteer names)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_build", ROOT / "bench" / "bench_build.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.write_corpus(path, n, seed=5)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bench_jsonl(tmp_path_factory) -> Path:
+    return bench_corpus(tmp_path_factory.mktemp("bench") / "corpus.jsonl", 150)
+
+
+def test_the_build_on_all_cores_writes_what_one_process_writes(bench_jsonl, tmp_path, monkeypatch):
+    """Second pass, metrics and exports spread over forked processes (workers=2) give the
+    files of the plain one-process path (workers=1), byte for byte, with betweenness
+    sampled and split between processes and the evidence added up with arrays."""
+    from conflictkg.graph import metrics, model
+
+    monkeypatch.setattr(metrics, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(metrics, "EDGE_BUDGET", 1)
+    monkeypatch.setattr(model, "SMALL_LOG", 100)
+    one, many = tmp_path / "one", tmp_path / "many"
+    build([str(bench_jsonl)], one, BuildOptions(workers=1, quiet=True))
+    build([str(bench_jsonl)], many, BuildOptions(workers=2, quiet=True))
+    for name in OUTPUTS:
+        assert (many / name).read_bytes() == (one / name).read_bytes(), name
+    graph = json.loads((one / "graph.json").read_text(encoding="utf-8"))
+    assert graph["graph"]["betweenness"].startswith("sampled from 32 of")
+    assert len(rows(one / "mentions.jsonl")) > 1000 and len(graph["links"]) > 500
+    assert leftovers(many) == [] and sorted(p.name for p in many.iterdir()) == sorted(OUTPUTS + ("build.json",))
+
+
+@pytest.mark.parametrize("where", ["graphml", "rows"])
+def test_a_failing_process_fails_the_build_and_leaves_the_output(tmp_path, monkeypatch, where):
+    import psutil
+
+    from conflictkg import workfiles
+    from conflictkg.graph import export
+
+    out = tmp_path / "out"
+    build([str(write_jsonl(tmp_path / "first.jsonl", 3))], out, BuildOptions(workers=1, quiet=True))
+    before = snapshot(out)
+
+    def full(*a, **kw):
+        raise OSError(28, "No space left on device")
+
+    if where == "graphml":  # runs in a forked process of the metrics and exports
+        monkeypatch.setattr(export, "write_graphml_edges", full)
+    else:  # the process writing mentions.jsonl and relations.jsonl
+        monkeypatch.setattr(workfiles, "_fill_mentions", full)
+    with pytest.raises(OSError, match="No space left"):
+        build([str(write_jsonl(tmp_path / "more.jsonl", 8))], out, BuildOptions(workers=2, quiet=True))
+    assert snapshot(out) == before
+    assert leftovers(out) == []
+    assert psutil.Process().children() == []  # every forked process was waited for or stopped
+
+
+def test_a_killed_process_fails_the_build_with_a_clear_error(tmp_path, monkeypatch):
+    from conflictkg.graph import report_html
+
+    monkeypatch.setattr(report_html, "view_layout", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="the report's layout died .killed by signal 9"):
+        build([str(write_jsonl(tmp_path / "c.jsonl", 8))], out, BuildOptions(workers=2, quiet=True))
+    assert not out.exists() and leftovers(out) == []
+
+
 # --- exit codes and messages ------------------------------------------------------------------
 
 
@@ -251,15 +326,12 @@ def test_a_failure_half_way_through_an_incremental_build_does_not_touch_its_base
 
     from conflictkg.graph.model import GraphAccumulator
 
-    real_add = GraphAccumulator.add_document
-    calls = itertools.count()
+    real_add = GraphAccumulator.add_documents
 
     def failing_add(self, *a, **kw):
-        if next(calls) == 3:
-            raise OSError(28, "No space left on device")
-        return real_add(self, *a, **kw)
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(GraphAccumulator, "add_document", failing_add)
+    monkeypatch.setattr(GraphAccumulator, "add_documents", failing_add)  # half-way: names resolved, graph not built
     with pytest.raises(OSError, match="No space left"):
         build([str(more)], out, BuildOptions(workers=1, quiet=True, previous=str(out)))
     assert snapshot(out) == before
@@ -267,7 +339,7 @@ def test_a_failure_half_way_through_an_incremental_build_does_not_touch_its_base
 
     # the intact base still extends: its name counts are added to, not lost or doubled
     first_counts = {(n["type"], n["text"]): n["count"] for n in rows(out / "names.jsonl")}
-    monkeypatch.setattr(GraphAccumulator, "add_document", real_add)
+    monkeypatch.setattr(GraphAccumulator, "add_documents", real_add)
     build([str(more)], out, BuildOptions(workers=1, quiet=True, previous=str(out)))
     assert {r["id"] for r in rows(out / "documents.jsonl")} == {f"a{i}" for i in range(100, 106)}
     new_mentions = {}

@@ -1,0 +1,301 @@
+"""The build's work files: what extraction leaves for the second pass, and that pass.
+
+Extraction cannot write ``mentions.jsonl`` and ``relations.jsonl`` itself: their rows
+carry entity ids, known only once every name has been resolved. So each extracted
+document leaves, in a work folder (one per build, or per Dask partition):
+
+* ``mentions.work``: its ``mentions.jsonl`` rows, complete but for ``"entity": null``;
+* ``relations.work``: its ``relations.jsonl`` rows with ``"head": null, "tail": null``;
+* ``graph.work``: one JSON line ``[id, date, [sentence of each mention], [[type, head
+  mention, tail mention, sentence, evidence], ...]]``, what the graph needs;
+* ``names.work``: the index of each mention's name ``(type, text, canonical)`` among
+  the distinct names, as 32-bit integers (the names themselves stay in memory).
+
+The rows are rendered on the extraction workers, which had to encode this data anyway;
+the second pass (:func:`second_pass`) only puts the entity ids in, with array
+operations, and adds up the graph. A placeholder is found by its key and value
+together (``"entity": null``): inside a JSON string every ``"`` is escaped, so that
+text can only be the row's own field.
+
+The second pass has two halves that a local build runs side by side, in two processes:
+``write_rows`` (the two files) and ``add_up`` (the graph).
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+from array import array
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FILES = ("graph.work", "mentions.work", "relations.work", "names.work")
+BLOCK = 1 << 22  # bytes of mention rows filled in at a time
+ENTITY_SLOT = b'"entity": null'
+PAIR_SLOT = b'"head": null, "tail": null'
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(x, ensure_ascii=False)
+if array("i").itemsize != 4:  # pragma: no cover - every platform Python supports today
+    raise ImportError("conflictkg needs a 4-byte C int for its work files")
+
+
+def render(doc, result) -> tuple[bytes, bytes, bytes]:
+    """The work of one document: ``graph.work`` line, ``mentions.work`` and
+    ``relations.work`` rows (see the module docstring), UTF-8 encoded.
+
+    Rows are what ``json.dumps(row, ensure_ascii=False)`` writes, one list per document
+    encoded at once: an encoder writes a list's items exactly as it writes each alone.
+
+    >>> from conflictkg.records import Document, DocResult, Mention, Relation
+    >>> m = [Mention("d", 0, 0, 4, 'قوة "x"', "ARMED_GROUP", extractor="lexicon"),
+    ...      Mention("d", 0, 9, 12, "سرت", "PLACE", extractor="lexicon")]
+    >>> r = [Relation("BASED_IN", 0, 1, "d", 0, "قوة x في سرت", "cues")]
+    >>> g, ms, rs = render(Document("d", "..."), DocResult(Document("d", "..."), [], m, r))
+    >>> print(ms.decode(), end="")
+    {"doc": "d", "sentence": 0, "start": 0, "end": 4, "text": "قوة \\"x\\"", "type": "ARMED_GROUP", "entity": null, "extractor": "lexicon"}
+    {"doc": "d", "sentence": 0, "start": 9, "end": 12, "text": "سرت", "type": "PLACE", "entity": null, "extractor": "lexicon"}
+    >>> print(rs.decode(), end="")
+    {"type": "BASED_IN", "head": null, "tail": null, "doc": "d", "sentence": 0, "evidence": "قوة x في سرت", "extractor": "cues"}
+    >>> g
+    b'["d", "", [0, 0], [["BASED_IN", 0, 1, 0, "\\xd9\\x82\\xd9\\x88\\xd8\\xa9 x \\xd9\\x81\\xd9\\x8a \\xd8\\xb3\\xd8\\xb1\\xd8\\xaa"]]]\\n'
+    """
+    doc_id = doc.id
+    mentions, relations = result.mentions, result.relations
+    graph = _encode([doc_id, doc.date, [m.sentence for m in mentions],
+                     [[r.type, r.head, r.tail, r.sentence, r.evidence] for r in relations]]) + "\n"
+    rows = _rows([{"doc": doc_id, "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text,
+                   "type": m.type, "entity": None, "extractor": m.extractor} for m in mentions], '{"doc": ')
+    rels = _rows([{"type": r.type, "head": None, "tail": None, "doc": doc_id, "sentence": r.sentence,
+                   "evidence": r.evidence, "extractor": r.extractor} for r in relations], '{"type": ')
+    return graph.encode(), rows.encode(), rels.encode()
+
+
+def _rows(rows: list[dict], start: str) -> str:
+    """JSON lines of ``rows`` (dicts whose encoding starts with ``start``), from one encoding
+    of the list: between two items ``}, {"key": `` can only be the list's own separator."""
+    if not rows:
+        return ""
+    return _encode(rows)[1:-1].replace("}, " + start, "}\n" + start) + "\n"
+
+
+@dataclass
+class Work:
+    """A finished work folder: its documents, and the distinct names (index → name, in
+    first-seen order) with how often each was mentioned."""
+
+    folder: Path
+    names: list
+    counts: list
+    documents: int = 0
+
+    def name_counts(self) -> Counter:
+        """Name → mentions, in first-seen order; names no longer mentioned left out."""
+        return Counter({name: n for name, n in zip(self.names, self.counts) if n > 0})
+
+    def records(self):
+        """Each document's raw work ``(graph line, mention rows, relation rows, name
+        indexes)`` in order (for taking documents out of a partition)."""
+        fhs = [open(self.folder / name, "rb") for name in FILES]
+        try:
+            g_fh, m_fh, r_fh, n_fh = fhs
+            for line in g_fh:
+                _, _, sentences, relations = json.loads(line)
+                ms = b"".join(m_fh.readline() for _ in sentences)
+                rs = b"".join(r_fh.readline() for _ in relations)
+                yield line, ms, rs, n_fh.read(4 * len(sentences))
+        finally:
+            for fh in fhs:
+                fh.close()
+
+    def keep(self, wanted) -> "Work":
+        """This work without the documents where ``wanted`` (one bool per document) is
+        false; their mentions are taken out of the name counts."""
+        writer = WorkWriter(self.folder.with_name(self.folder.name + ".kept"))
+        writer.adopt(self.names)
+        for (g, ms, rs, ids), keep in zip(self.records(), wanted):
+            if keep:
+                writer.write(g, ms, rs, ids)
+        kept = writer.close()
+        shutil.rmtree(self.folder)
+        os.replace(kept.folder, self.folder)
+        return Work(self.folder, kept.names, kept.counts, kept.documents)
+
+
+class WorkWriter:
+    """Writes a work folder, document by document, in input order."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._fhs = [open(self.folder / name, "wb") for name in FILES]
+        self._index: dict = defaultdict(itertools.count().__next__)  # name → index, first seen first
+        self._docs = 0
+
+    def adopt(self, names: list) -> None:
+        """Number names as an earlier writer did (before anything is added)."""
+        for name in names:
+            self._index[name]
+
+    def add(self, work: tuple[bytes, bytes, bytes], names: list) -> None:
+        """One document: ``render``'s result and the ``(type, text, canonical)`` of each mention."""
+        self.write(*work, array("i", map(self._index.__getitem__, names)))
+
+    def write(self, graph: bytes, mentions: bytes, relations: bytes, ids) -> None:
+        g, m, r, n = self._fhs
+        g.write(graph)
+        m.write(mentions)
+        r.write(relations)
+        n.write(ids)
+        self._docs += 1
+
+    def close(self) -> Work:
+        for fh in self._fhs:
+            fh.close()
+        names = list(self._index)
+        ids = np.fromfile(self.folder / FILES[3], dtype=np.int32)
+        return Work(self.folder, names, np.bincount(ids, minlength=len(names)).tolist(), self._docs)
+
+
+# --- the second pass ---------------------------------------------------------------
+
+
+@dataclass
+class PassResult:
+    """What the second pass over a work folder adds up: the graph evidence and the rows
+    written. Partitions merge in order (``merge``)."""
+
+    graph: object  # graph.model.GraphAccumulator
+    mentions: int = 0
+    relations: int = 0
+
+    def merge(self, other: "PassResult") -> "PassResult":
+        self.graph.merge(other.graph)
+        self.mentions += other.mentions
+        self.relations += other.relations
+        return self
+
+
+def second_pass(work: Work, mentions_path: Path, relations_path: Path, entity_of: dict) -> PassResult:
+    """Write the mentions and relations of ``work`` with their entity ids and add up the
+    graph: ``write_rows`` then ``add_up`` (a local build runs them side by side; the
+    Dask one runs this once per partition)."""
+    write_rows(work, mentions_path, relations_path, entity_of)
+    return add_up(work, entity_of)
+
+
+class _Resolved:
+    """What both halves of the second pass need: entity ids in order, the entity code of
+    every mention, and the documents' graph lines parsed."""
+
+    def __init__(self, work: Work, entity_of: dict):
+        self.ids = sorted(set(entity_of.values()))
+        code = {eid: i for i, eid in enumerate(self.ids)}
+        name_code = np.array([code.get(entity_of.get(name), -1) for name in work.names] or [-1], dtype=np.int64)
+        self.ent = name_code[np.fromfile(work.folder / FILES[3], dtype=np.int32)]
+        if len(self.ent) and self.ent.min() < 0:
+            raise KeyError(f"mention {int(np.argmin(self.ent))} of {work.folder}: its name was not resolved to an entity")
+        with open(work.folder / FILES[0], "rb") as fh:
+            self.docs = [json.loads(line) for line in fh]  # [id, date, sentences, relations]
+        # every relation's head and tail mention, counted over the whole work
+        heads, tails, base = [], [], 0
+        for _, _, sentences, relations in self.docs:
+            for rel in relations:
+                heads.append(base + rel[1])
+                tails.append(base + rel[2])
+            base += len(sentences)
+        if base != len(self.ent):
+            raise OSError(f"{work.folder}: {len(self.ent)} names for {base} mentions")
+        self.heads = self.ent[heads].tolist() if heads else []
+        self.tails = self.ent[tails].tolist() if tails else []
+
+
+def write_rows(work: Work, mentions_path: Path, relations_path: Path, entity_of: dict) -> None:
+    """``mentions.jsonl`` and ``relations.jsonl`` of ``work``: its rows with the entity ids
+    put in, and the relations whose two ends turned out to be one entity left out."""
+    r = _Resolved(work, entity_of)
+    quoted = [_encode(eid).encode() for eid in r.ids]
+    entity_field = np.array([ENTITY_SLOT[:-4] + q for q in quoted] or [b""], dtype=object)
+    with open(work.folder / FILES[1], "rb") as src, open(mentions_path, "wb") as out:
+        _fill_mentions(src, out, entity_field, r.ent)
+    with open(work.folder / FILES[2], "rb") as src, open(relations_path, "wb") as out:
+        buf = []
+        for h, t in zip(r.heads, r.tails):
+            line = src.readline()
+            if h != t:
+                buf.append(line.replace(PAIR_SLOT, b'"head": ' + quoted[h] + b', "tail": ' + quoted[t], 1))
+            if len(buf) >= 65536:
+                out.write(b"".join(buf))
+                buf.clear()
+        out.write(b"".join(buf))
+
+
+def add_up(work: Work, entity_of: dict) -> PassResult:
+    """The graph evidence of ``work`` (and how many mention and relation rows
+    ``write_rows`` writes for it)."""
+    from conflictkg.graph.model import GraphAccumulator
+
+    r = _Resolved(work, entity_of)
+    ids, heads, tails = r.ids, iter(r.heads), iter(r.tails)
+    docs, dates, sentences, per_doc, relations = [], [], array("q"), [], []
+    kept = 0
+    for doc_id, date, si, rels in r.docs:
+        docs.append(doc_id)
+        dates.append(date)
+        sentences.extend(si)
+        per_doc.append(len(si))
+        here = []
+        for (rtype, _, _, rsi, evidence), h, t in zip(rels, heads, tails):
+            if h != t:
+                here.append((rtype, ids[h], ids[t], rsi, evidence))
+        kept += len(here)
+        relations.append(here)
+    rows = np.empty((len(r.ent), 3), dtype=np.int64)
+    rows[:, 0] = np.repeat(np.arange(len(docs)), per_doc)
+    rows[:, 1] = np.frombuffer(sentences, dtype=np.int64) if len(sentences) else 0
+    rows[:, 2] = r.ent
+    acc = GraphAccumulator(ids)
+    acc.add_documents(docs, dates, rows, relations)
+    return PassResult(acc, len(r.ent), kept)
+
+
+def _fill_mentions(src, out, entity_field: np.ndarray, ent: np.ndarray) -> None:
+    """Copy the mention rows of ``src`` to ``out``, the k-th ``"entity": null`` replaced by
+    ``entity_field[ent[k]]``, a block of whole rows at a time."""
+    k, carry = 0, b""
+    while block := src.read(BLOCK):
+        block = carry + block
+        cut = block.rfind(b"\n") + 1
+        block, carry = block[:cut], block[cut:]
+        parts = block.split(ENTITY_SLOT)
+        n = len(parts) - 1
+        pieces = [b""] * (2 * n + 1)
+        pieces[0::2] = parts
+        pieces[1::2] = entity_field[ent[k:k + n]].tolist()
+        k += n
+        out.write(b"".join(pieces))
+    if carry or k != len(ent):
+        raise OSError(f"{src.name}: {k} whole mention rows for {len(ent)} mentions")
+
+
+def append_file(part: Path, whole: Path) -> None:
+    """Append the bytes of ``part`` to ``whole``, in the kernel where it can."""
+    with open(part, "rb") as src, open(whole, "r+b") as dst:  # not "ab": copy_file_range refuses O_APPEND
+        dst.seek(0, os.SEEK_END)
+        size, done = os.fstat(src.fileno()).st_size, 0
+        if hasattr(os, "copy_file_range"):
+            try:
+                while done < size:
+                    n = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
+                    if n == 0:
+                        break
+                    done += n
+            except OSError:  # a filesystem that cannot: copy the rest through user space
+                pass
+        if done < size:
+            src.seek(done)
+            dst.seek(0, os.SEEK_END)
+            shutil.copyfileobj(src, dst, 1 << 22)
