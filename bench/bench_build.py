@@ -5,8 +5,9 @@ Generates corpora of N articles (default 10k, 50k, 100k) from the gazetteer in
 ``conflictkg build`` on each in a subprocess and prints:
 
 * articles/s end to end,
-* peak RSS of the build including its worker processes (sum of the process tree,
-  sampled every 50 ms) and the largest single process,
+* peak memory of the build including its worker processes (sum of the proportional set
+  sizes of the process tree, sampled every 50 ms: shared copy-on-write pages counted
+  once) and the largest single process (RSS),
 * the split of wall time between the stages, read from ``build.json``
   (``timings``: extraction, resolution, graph building, export ...),
 * how each cost grows with corpus size (ratio of per-article cost to the smallest run).
@@ -175,13 +176,16 @@ def run_build(corpus: Path, out: Path, workers: int) -> dict:
     while proc.poll() is None:
         try:
             procs = [root] + root.children(recursive=True)
-            rss = []
+            pss, rss = [], []
             for p in procs:
                 try:
+                    # PSS, not RSS, for the tree: forked children share the parent's
+                    # pages copy-on-write, and a sum of RSS would count them once per child
+                    pss.append(p.memory_full_info().pss)
                     rss.append(p.memory_info().rss)
                 except psutil.Error:
                     pass
-            peak_tree = max(peak_tree, sum(rss))
+            peak_tree = max(peak_tree, sum(pss))
             peak_single = max(peak_single, max(rss, default=0))
         except psutil.Error:
             pass
@@ -224,7 +228,7 @@ def main(argv=None) -> int:
         rows.append((n, r, timings))
         print(
             f"\n== {n:,} articles: {docs / r['wall']:,.0f} articles/s end to end ({r['wall']:.1f} s wall), "
-            f"peak RSS {r['peak_tree'] / 2**20:,.0f} MB (process tree), {r['peak_single'] / 2**20:,.0f} MB (largest process)"
+            f"peak memory {r['peak_tree'] / 2**20:,.0f} MB (process tree, PSS), {r['peak_single'] / 2**20:,.0f} MB (largest process, RSS)"
         )
         print(f"   {info['mentions']:,} mentions, {info['relations']:,} relations, "
               f"{sum(info['entities'].values()):,} entities")
@@ -243,7 +247,7 @@ def main(argv=None) -> int:
             for stage, secs in t.items():
                 if t0.get(stage, 0) > 0.05:
                     parts.append(f"{stage} {secs / t0[stage] / scale:.2f}")
-            print(f"   {n:>9,}: " + ", ".join(parts) + f"; peak RSS x{r['peak_tree'] / r0['peak_tree']:.2f}")
+            print(f"   {n:>9,}: " + ", ".join(parts) + f"; peak memory x{r['peak_tree'] / r0['peak_tree']:.2f}")
     if not args.keep:
         import shutil
 
