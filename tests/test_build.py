@@ -204,11 +204,12 @@ def test_a_failing_process_fails_the_build_and_leaves_the_output(tmp_path, monke
         monkeypatch.setattr(export, "write_graphml_edges", full)
     else:  # the process writing mentions.jsonl and relations.jsonl
         monkeypatch.setattr(workfiles, "_fill_mentions", full)
+    others = set(psutil.Process().children())  # the session's own servers (Bolt, Dask) may run
     with pytest.raises(OSError, match="No space left"):
         build([str(write_jsonl(tmp_path / "more.jsonl", 8))], out, BuildOptions(workers=2, quiet=True))
     assert snapshot(out) == before
     assert leftovers(out) == []
-    assert psutil.Process().children() == []  # every forked process was waited for or stopped
+    assert set(psutil.Process().children()) - others == set()  # every forked process was waited for or stopped
 
 
 def test_a_killed_process_fails_the_build_with_a_clear_error(tmp_path, monkeypatch):
