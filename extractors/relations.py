@@ -163,17 +163,26 @@ def _seq_at(words: list[frozenset[str]], pos: int, cue: tuple[str, ...]) -> bool
 
 
 IN_OR_AT = [("في",), ("ب",)]
-_CUE_INDEX: dict[int, tuple[list, dict]] = {}
+_CUE_INDEX: dict[tuple[int, int], tuple[list, dict]] = {}
 
 
 def _by_first(cues) -> dict[str, list[tuple[str, ...]]]:
     """Cues grouped by their first word (built once per cue list)."""
-    hit = _CUE_INDEX.get(id(cues))
+    return _cue_index(cues, 0)
+
+
+def _by_last(cues) -> dict[str, list[tuple[str, ...]]]:
+    """Cues grouped by their last word (built once per cue list)."""
+    return _cue_index(cues, -1)
+
+
+def _cue_index(cues, pos: int) -> dict[str, list[tuple[str, ...]]]:
+    hit = _CUE_INDEX.get((id(cues), pos))
     if hit is None or hit[0] is not cues:
         index: dict[str, list[tuple[str, ...]]] = {}
         for c in cues:
-            index.setdefault(c[0], []).append(c)
-        hit = _CUE_INDEX[id(cues)] = (cues, index)
+            index.setdefault(c[pos], []).append(c)
+        hit = _CUE_INDEX[(id(cues), pos)] = (cues, index)
     return hit[1]
 
 
@@ -344,20 +353,6 @@ def _cue_suffix(words, cues) -> int:
             if n <= len(words) and n > best and _seq_at(words, len(words) - n, c):
                 best = n
     return best
-
-
-_CUE_LAST_INDEX: dict[int, tuple[list, dict]] = {}
-
-
-def _by_last(cues) -> dict[str, list[tuple[str, ...]]]:
-    """Cues grouped by their last word (built once per cue list)."""
-    hit = _CUE_LAST_INDEX.get(id(cues))
-    if hit is None or hit[0] is not cues:
-        index: dict[str, list[tuple[str, ...]]] = {}
-        for c in cues:
-            index.setdefault(c[-1], []).append(c)
-        hit = _CUE_LAST_INDEX[id(cues)] = (cues, index)
-    return hit[1]
 
 
 def _split_head(tokens, starts, mentions, before, nested, cue_tok, heads, tails, verbs) -> int | None:
