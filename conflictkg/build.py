@@ -278,7 +278,7 @@ def _extract_locally(inputs, tmp: Path, opts: BuildOptions, report: BuildReport,
 
 
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
-    from conflictkg.graph.finish import add_metrics_and_write
+    from conflictkg.graph.finish import Helpers, add_metrics_and_write
     from conflictkg.resolvers import Name
     from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
@@ -300,7 +300,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
         clock[0] = now
 
-    engine = rows = None
+    engine = rows = helpers = None
+    parallel = (opts.workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork")
     try:
         if opts.executor == "dask":  # dask is imported only when asked for
             from conflictkg.dask_executor import DaskExecutor
@@ -332,9 +333,11 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         lap("resolution")
 
         progress.say("writing mentions, relations and graph")
+        if parallel:  # forked now, while this process is small (see graph/finish.py)
+            helpers = Helpers()
         if engine is not None:
             passed = engine.second_pass(tmp, entity_of)
-        elif (opts.workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+        elif parallel:
             # the two files in a forked process (it sees entity_of without a copy), the graph here
             rows = Forked(write_rows, work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of,
                           name="mentions.jsonl and relations.jsonl")
@@ -361,7 +364,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         lap("graph_building")
         progress.say(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; computing metrics")
         # metrics; graphml, json, gexf, report.html
-        add_metrics_and_write(G, tmp, lap, parallel=(opts.workers or os.cpu_count() or 1) > 1)
+        add_metrics_and_write(G, tmp, lap, helpers)
         if engine is not None:
             engine.write_exports(G, tmp)  # neo4j-admin CSV files, per partition
         report.top_actors = sorted(
@@ -387,6 +390,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
     except BaseException:
         if rows is not None:
             rows.kill()
+        if helpers is not None:
+            helpers.kill()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:

@@ -6,10 +6,14 @@ document leaves, in a work folder (one per build, or per Dask partition):
 
 * ``mentions.work``: its ``mentions.jsonl`` rows, complete but for ``"entity": null``;
 * ``relations.work``: its ``relations.jsonl`` rows with ``"head": null, "tail": null``;
-* ``graph.work``: one JSON line ``[id, date, [sentence of each mention], [[type, head
-  mention, tail mention, sentence, evidence], ...]]``, what the graph needs;
+* ``graph.work``: one JSON line ``[id, date, [sentence of each mention], [[type,
+  sentence, evidence] of each relation]]``, what the graph needs besides entities;
 * ``names.work``: the index of each mention's name ``(type, text, canonical)`` among
-  the distinct names, as 32-bit integers (the names themselves stay in memory).
+  the distinct names (the names themselves stay in memory);
+* ``ends.work``: each relation's head and tail, as mention numbers in its document;
+* ``counts.work``: each document's numbers of mentions and relations.
+
+The last three hold 32-bit integers: what tells entities apart is read without parsing.
 
 The rows are rendered on the extraction workers, which had to encode this data anyway;
 the second pass (:func:`second_pass`) only puts the entity ids in, with array
@@ -33,7 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-FILES = ("graph.work", "mentions.work", "relations.work", "names.work")
+FILES = ("graph.work", "mentions.work", "relations.work", "names.work", "ends.work", "counts.work")
+GRAPH, MENTIONS, RELATIONS, NAMES, ENDS, COUNTS = FILES
+CHUNK_DOCS = 8192  # documents added to the graph at a time (bounds the memory of a pass)
 BLOCK = 1 << 22  # bytes of mention rows filled in at a time
 ENTITY_SLOT = b'"entity": null'
 PAIR_SLOT = b'"head": null, "tail": null'
@@ -43,9 +49,10 @@ if array("i").itemsize != 4:  # pragma: no cover - every platform Python support
     raise ImportError("conflictkg needs a 4-byte C int for its work files")
 
 
-def render(doc, result) -> tuple[bytes, bytes, bytes]:
+def render(doc, result) -> tuple[bytes, bytes, bytes, bytes]:
     """The work of one document: ``graph.work`` line, ``mentions.work`` and
-    ``relations.work`` rows (see the module docstring), UTF-8 encoded.
+    ``relations.work`` rows (see the module docstring), UTF-8 encoded, and its
+    relations' ends for ``ends.work``.
 
     Rows are what ``json.dumps(row, ensure_ascii=False)`` writes, one list per document
     encoded at once: an encoder writes a list's items exactly as it writes each alone.
@@ -54,24 +61,25 @@ def render(doc, result) -> tuple[bytes, bytes, bytes]:
     >>> m = [Mention("d", 0, 0, 4, 'قوة "x"', "ARMED_GROUP", extractor="lexicon"),
     ...      Mention("d", 0, 9, 12, "سرت", "PLACE", extractor="lexicon")]
     >>> r = [Relation("BASED_IN", 0, 1, "d", 0, "قوة x في سرت", "cues")]
-    >>> g, ms, rs = render(Document("d", "..."), DocResult(Document("d", "..."), [], m, r))
+    >>> g, ms, rs, ends = render(Document("d", "..."), DocResult(Document("d", "..."), [], m, r))
     >>> print(ms.decode(), end="")
     {"doc": "d", "sentence": 0, "start": 0, "end": 4, "text": "قوة \\"x\\"", "type": "ARMED_GROUP", "entity": null, "extractor": "lexicon"}
     {"doc": "d", "sentence": 0, "start": 9, "end": 12, "text": "سرت", "type": "PLACE", "entity": null, "extractor": "lexicon"}
     >>> print(rs.decode(), end="")
     {"type": "BASED_IN", "head": null, "tail": null, "doc": "d", "sentence": 0, "evidence": "قوة x في سرت", "extractor": "cues"}
-    >>> g
-    b'["d", "", [0, 0], [["BASED_IN", 0, 1, 0, "\\xd9\\x82\\xd9\\x88\\xd8\\xa9 x \\xd9\\x81\\xd9\\x8a \\xd8\\xb3\\xd8\\xb1\\xd8\\xaa"]]]\\n'
+    >>> json.loads(g), list(array("i", ends))
+    (['d', '', [0, 0], [['BASED_IN', 0, 'قوة x في سرت']]], [0, 1])
     """
     doc_id = doc.id
     mentions, relations = result.mentions, result.relations
     graph = _encode([doc_id, doc.date, [m.sentence for m in mentions],
-                     [[r.type, r.head, r.tail, r.sentence, r.evidence] for r in relations]]) + "\n"
+                     [[r.type, r.sentence, r.evidence] for r in relations]]) + "\n"
     rows = _rows([{"doc": doc_id, "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text,
                    "type": m.type, "entity": None, "extractor": m.extractor} for m in mentions], '{"doc": ')
     rels = _rows([{"type": r.type, "head": None, "tail": None, "doc": doc_id, "sentence": r.sentence,
                    "evidence": r.evidence, "extractor": r.extractor} for r in relations], '{"type": ')
-    return graph.encode(), rows.encode(), rels.encode()
+    ends = array("i", [end for r in relations for end in (r.head, r.tail)])
+    return graph.encode(), rows.encode(), rels.encode(), ends.tobytes()
 
 
 def _rows(rows: list[dict], start: str) -> str:
@@ -97,16 +105,15 @@ class Work:
         return Counter({name: n for name, n in zip(self.names, self.counts) if n > 0})
 
     def records(self):
-        """Each document's raw work ``(graph line, mention rows, relation rows, name
-        indexes)`` in order (for taking documents out of a partition)."""
+        """Each document's raw work, what ``WorkWriter.write`` takes, in order (for
+        taking documents out of a partition)."""
         fhs = [open(self.folder / name, "rb") for name in FILES]
         try:
-            g_fh, m_fh, r_fh, n_fh = fhs
-            for line in g_fh:
-                _, _, sentences, relations = json.loads(line)
-                ms = b"".join(m_fh.readline() for _ in sentences)
-                rs = b"".join(r_fh.readline() for _ in relations)
-                yield line, ms, rs, n_fh.read(4 * len(sentences))
+            g_fh, m_fh, r_fh, n_fh, e_fh, c_fh = fhs
+            while counts := c_fh.read(8):
+                n_m, n_r = array("i", counts)
+                yield (g_fh.readline(), b"".join(m_fh.readline() for _ in range(n_m)),
+                       b"".join(r_fh.readline() for _ in range(n_r)), n_fh.read(4 * n_m), e_fh.read(8 * n_r), counts)
         finally:
             for fh in fhs:
                 fh.close()
@@ -116,9 +123,9 @@ class Work:
         false; their mentions are taken out of the name counts."""
         writer = WorkWriter(self.folder.with_name(self.folder.name + ".kept"))
         writer.adopt(self.names)
-        for (g, ms, rs, ids), keep in zip(self.records(), wanted):
+        for record, keep in zip(self.records(), wanted):
             if keep:
-                writer.write(g, ms, rs, ids)
+                writer.write(*record)
         kept = writer.close()
         shutil.rmtree(self.folder)
         os.replace(kept.folder, self.folder)
@@ -140,23 +147,22 @@ class WorkWriter:
         for name in names:
             self._index[name]
 
-    def add(self, work: tuple[bytes, bytes, bytes], names: list) -> None:
+    def add(self, work: tuple[bytes, bytes, bytes, bytes], names: list) -> None:
         """One document: ``render``'s result and the ``(type, text, canonical)`` of each mention."""
-        self.write(*work, array("i", map(self._index.__getitem__, names)))
+        graph, mentions, relations, ends = work
+        self.write(graph, mentions, relations, array("i", map(self._index.__getitem__, names)), ends,
+                   array("i", (len(names), len(ends) // 8)))
 
-    def write(self, graph: bytes, mentions: bytes, relations: bytes, ids) -> None:
-        g, m, r, n = self._fhs
-        g.write(graph)
-        m.write(mentions)
-        r.write(relations)
-        n.write(ids)
+    def write(self, graph: bytes, mentions: bytes, relations: bytes, ids, ends, counts) -> None:
+        for fh, data in zip(self._fhs, (graph, mentions, relations, ids, ends, counts)):
+            fh.write(data)
         self._docs += 1
 
     def close(self) -> Work:
         for fh in self._fhs:
             fh.close()
         names = list(self._index)
-        ids = np.fromfile(self.folder / FILES[3], dtype=np.int32)
+        ids = np.fromfile(self.folder / NAMES, dtype=np.int32)
         return Work(self.folder, names, np.bincount(ids, minlength=len(names)).tolist(), self._docs)
 
 
@@ -188,29 +194,23 @@ def second_pass(work: Work, mentions_path: Path, relations_path: Path, entity_of
 
 
 class _Resolved:
-    """What both halves of the second pass need: entity ids in order, the entity code of
-    every mention, and the documents' graph lines parsed."""
+    """What both halves of the second pass need: the entity ids in order, and the entity
+    code of every mention and of every relation's head and tail (no JSON is parsed)."""
 
     def __init__(self, work: Work, entity_of: dict):
         self.ids = sorted(set(entity_of.values()))
         code = {eid: i for i, eid in enumerate(self.ids)}
         name_code = np.array([code.get(entity_of.get(name), -1) for name in work.names] or [-1], dtype=np.int64)
-        self.ent = name_code[np.fromfile(work.folder / FILES[3], dtype=np.int32)]
+        self.ent = name_code[np.fromfile(work.folder / NAMES, dtype=np.int32)]
         if len(self.ent) and self.ent.min() < 0:
             raise KeyError(f"mention {int(np.argmin(self.ent))} of {work.folder}: its name was not resolved to an entity")
-        with open(work.folder / FILES[0], "rb") as fh:
-            self.docs = [json.loads(line) for line in fh]  # [id, date, sentences, relations]
-        # every relation's head and tail mention, counted over the whole work
-        heads, tails, base = [], [], 0
-        for _, _, sentences, relations in self.docs:
-            for rel in relations:
-                heads.append(base + rel[1])
-                tails.append(base + rel[2])
-            base += len(sentences)
-        if base != len(self.ent):
-            raise OSError(f"{work.folder}: {len(self.ent)} names for {base} mentions")
-        self.heads = self.ent[heads].tolist() if heads else []
-        self.tails = self.ent[tails].tolist() if tails else []
+        self.counts = np.fromfile(work.folder / COUNTS, dtype=np.int32).reshape(-1, 2)
+        ends = np.fromfile(work.folder / ENDS, dtype=np.int32).reshape(-1, 2)
+        if self.counts[:, 0].sum() != len(self.ent) or self.counts[:, 1].sum() != len(ends):
+            raise OSError(f"{work.folder}: the work files do not agree")
+        first = np.cumsum(self.counts[:, 0]) - self.counts[:, 0]  # each document's first mention
+        at = np.repeat(first, self.counts[:, 1]).reshape(-1, 1) + ends
+        self.heads, self.tails = self.ent[at[:, 0]], self.ent[at[:, 1]]
 
 
 def write_rows(work: Work, mentions_path: Path, relations_path: Path, entity_of: dict) -> None:
@@ -219,11 +219,11 @@ def write_rows(work: Work, mentions_path: Path, relations_path: Path, entity_of:
     r = _Resolved(work, entity_of)
     quoted = [_encode(eid).encode() for eid in r.ids]
     entity_field = np.array([ENTITY_SLOT[:-4] + q for q in quoted] or [b""], dtype=object)
-    with open(work.folder / FILES[1], "rb") as src, open(mentions_path, "wb") as out:
+    with open(work.folder / MENTIONS, "rb") as src, open(mentions_path, "wb") as out:
         _fill_mentions(src, out, entity_field, r.ent)
-    with open(work.folder / FILES[2], "rb") as src, open(relations_path, "wb") as out:
+    with open(work.folder / RELATIONS, "rb") as src, open(relations_path, "wb") as out:
         buf = []
-        for h, t in zip(r.heads, r.tails):
+        for h, t in zip(r.heads.tolist(), r.tails.tolist()):
             line = src.readline()
             if h != t:
                 buf.append(line.replace(PAIR_SLOT, b'"head": ' + quoted[h] + b', "tail": ' + quoted[t], 1))
@@ -235,30 +235,40 @@ def write_rows(work: Work, mentions_path: Path, relations_path: Path, entity_of:
 
 def add_up(work: Work, entity_of: dict) -> PassResult:
     """The graph evidence of ``work`` (and how many mention and relation rows
-    ``write_rows`` writes for it)."""
+    ``write_rows`` writes for it), ``CHUNK_DOCS`` documents at a time."""
     from conflictkg.graph.model import GraphAccumulator
 
     r = _Resolved(work, entity_of)
-    ids, heads, tails = r.ids, iter(r.heads), iter(r.tails)
-    docs, dates, sentences, per_doc, relations = [], [], array("q"), [], []
-    kept = 0
-    for doc_id, date, si, rels in r.docs:
-        docs.append(doc_id)
-        dates.append(date)
-        sentences.extend(si)
-        per_doc.append(len(si))
-        here = []
-        for (rtype, _, _, rsi, evidence), h, t in zip(rels, heads, tails):
-            if h != t:
-                here.append((rtype, ids[h], ids[t], rsi, evidence))
-        kept += len(here)
-        relations.append(here)
-    rows = np.empty((len(r.ent), 3), dtype=np.int64)
-    rows[:, 0] = np.repeat(np.arange(len(docs)), per_doc)
-    rows[:, 1] = np.frombuffer(sentences, dtype=np.int64) if len(sentences) else 0
-    rows[:, 2] = r.ent
+    ids = r.ids
     acc = GraphAccumulator(ids)
-    acc.add_documents(docs, dates, rows, relations)
+    kept = 0
+    d_at = m_at = r_at = 0  # the chunk's first document, mention and relation
+    with open(work.folder / GRAPH, "rb") as fh:
+        while lines := list(itertools.islice(fh, CHUNK_DOCS)):
+            docs, dates, sentences, relations = [], [], array("q"), []
+            counts = r.counts[d_at:d_at + len(lines)]
+            n_r = int(counts[:, 1].sum())
+            ends = zip(r.heads[r_at:r_at + n_r].tolist(), r.tails[r_at:r_at + n_r].tolist())
+            for line in lines:
+                doc_id, date, si, rels = json.loads(line)
+                docs.append(doc_id)
+                dates.append(date)
+                sentences.extend(si)
+                here = []
+                for (rtype, rsi, evidence), (h, t) in zip(rels, ends):
+                    if h != t:
+                        here.append((rtype, ids[h], ids[t], rsi, evidence))
+                kept += len(here)
+                relations.append(here)
+            n_m = len(sentences)
+            rows = np.empty((n_m, 3), dtype=np.int32)
+            rows[:, 0] = np.repeat(np.arange(len(docs)), counts[:, 0])
+            rows[:, 1] = np.frombuffer(sentences, dtype=np.int64) if n_m else 0
+            rows[:, 2] = r.ent[m_at:m_at + n_m]
+            acc.add_documents(docs, dates, rows, relations)
+            d_at += len(lines)
+            m_at += n_m
+            r_at += n_r
     return PassResult(acc, len(r.ent), kept)
 
 

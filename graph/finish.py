@@ -1,18 +1,23 @@
 """The end of ``conflictkg build``: node metrics and the default exports, on all cores.
 
 The same files as ``add_metrics`` followed by ``export.write_build_exports``, byte for
-byte, but the work is spread over forked processes that share the graph copy-on-write:
+byte, but the metrics are computed by helper processes while this one writes:
 
-* the edges of GraphML and of the JSON file need no metrics: one process writes them
-  to part files as soon as the graph exists;
-* betweenness is the sum of independent per-source terms: its sampled sources are
-  shared between processes and their terms added up here, in source order;
-* the report's layout needs only degrees: one process lays it out;
-* meanwhile this process finds the Louvain communities.
+* ``Helpers`` are forked early (the build forks them right after name resolution),
+  while this process is still small: a process that reads a structure shared with
+  another copies it page by page (reference counts are writes), so the graph must not
+  exist yet when they are forked. Each is handed a compact input later: the simple
+  view as arrays for Louvain and for each half of the betweenness sources (their
+  terms are added up here, in source order), the few hundred nodes the report shows
+  for its layout.
+* This process reads the edges once for all it needs from them (simple view, the
+  report's subgraph and tie lists) and then leaves them to two forked processes, which
+  write the edges of GraphML and of the JSON file (they need no metrics) to part
+  files: only they copy the pages they read (a few tens of MB per 100k edges). Meanwhile this one sets the
+  metrics, writes the report and the nodes, and joins head, nodes, edge part and tail.
 
-Then the nodes (with their metrics) are written here, and each file is put together:
-head, nodes, the edge part, tail. A failure in any process fails the whole with its
-error; on any failure or Ctrl-C the others are stopped.
+A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
+helpers are stopped.
 """
 from __future__ import annotations
 
@@ -26,6 +31,34 @@ from conflictkg.graph import export, metrics, report_html
 from conflictkg.workfiles import append_file
 
 BETWEENNESS_PROCESSES = 2
+
+
+class Helpers:
+    """The waiting processes of ``add_metrics_and_write``: Louvain, the betweenness
+    sources (in ``BETWEENNESS_PROCESSES`` shares) and the report layout."""
+
+    def __init__(self):
+        self.all: list[Forked] = []
+        try:
+            self.louvain = self._fork("Louvain communities", nice=0)  # the longest: at this process' priority
+            self.between = [self._fork("betweenness") for _ in range(BETWEENNESS_PROCESSES)]
+            self.layout = self._fork("the report's layout")
+        except BaseException:
+            self.kill()
+            raise
+
+    def _fork(self, name: str, nice: int = 5) -> Forked:
+        child = Forked.waiting(name, nice=nice)
+        self.all.append(child)
+        return child
+
+    def kill(self) -> None:
+        for child in self.all:
+            child.kill()
+
+
+def _exact_betweenness(H: nx.Graph) -> tuple[dict, str]:
+    return metrics.betweenness(H)
 
 
 def _graphml_edges(G: nx.MultiDiGraph, part: Path) -> dict[str, str]:
@@ -47,13 +80,13 @@ def _chunks(items: list, n: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, parallel: bool = True) -> list[str]:
-    """``metrics.add_metrics(G)`` and ``export.write_build_exports(G, folder)``, side by
-    side (one after the other if not ``parallel``, or where there is no ``fork``);
+def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, helpers: Helpers | None = None) -> list[str]:
+    """``metrics.add_metrics(G)`` and ``export.write_build_exports(G, folder)``: with
+    ``helpers``, side by side (see the module docstring), else one after the other;
     ``lap(stage)`` is called when the metrics are done ("metrics") and at the end
     ("export"). Returns the names of the files written."""
     folder = Path(folder)
-    if not parallel or not hasattr(os, "fork"):
+    if helpers is None:
         metrics.add_metrics(G)
         if lap:
             lap("metrics")
@@ -62,45 +95,52 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, para
             lap("export")
         return written
     parts = {"graphml": folder / ".graph.graphml.edges", "json": folder / ".graph.json.links"}
-    children: list[Forked] = []
+    writers: list[Forked] = []
     try:
-        # the longest jobs: at the parent's priority
-        edges = Forked(_graphml_edges, G, parts["graphml"], name="the GraphML edges", nice=0)
-        links = Forked(_json_links, G, parts["json"], name="the JSON links", nice=0)
-        children += [edges, links]
-        H = metrics.simple_view(G)
-        metrics.add_degrees(G, H)
-        laid_out = Forked(report_html.view_layout, G, name="the report's layout")
-        children.append(laid_out)
-        between: list[Forked] = []
-        sources = metrics.betweenness_sources(H) if len(H) else []
-        if sources is None or len(sources) >= len(H):
-            between.append(Forked(metrics.betweenness, H, name="betweenness"))
-        elif sources:
-            between = [Forked(metrics.source_dependencies, H, chunk, name="betweenness")
-                       for chunk in _chunks(sources, BETWEENNESS_PROCESSES)]
-        children += between
-        if len(H):
-            found = metrics.communities(H)
+        S = metrics.Simple.of_multigraph(G)
+        metrics.add_degrees(G, S)
+        sources = metrics.betweenness_sources(S) if len(S) else []
+        exact = sources is None or len(sources) >= len(S)
+        if len(S):
+            helpers.louvain.give(metrics.communities, S)
+            if exact:  # a small graph: networkx on the nx.Graph view
+                helpers.between[0].give(_exact_betweenness, metrics.simple_view(G))
+                between = helpers.between[:1]
+            else:
+                between = helpers.between[:len(_chunks(sources, len(helpers.between)))]
+                for helper, chunk in zip(between, _chunks(sources, len(helpers.between))):
+                    helper.give(metrics.source_dependencies, S, chunk)
+        keep, small, canvas_edges = report_html.view_subgraph(G)
+        helpers.layout.give(report_html.layout, small)
+        del small
+        figures = report_html.edge_figures(G)
+        small_graph = figures["ties"] <= export.GEXF_MAX_EDGES
+        # from here on, only the edge writers read the edges (GEXF: small graphs only)
+        writers = [Forked(_graphml_edges, G, parts["graphml"], name="the GraphML edges", nice=0),
+                   Forked(_json_links, G, parts["json"], name="the JSON links", nice=0)]
+
+        if len(S):
+            found = helpers.louvain.result()
             done = finish(between)
-            if sources is None or len(sources) >= len(H):  # (set in add_metrics' order: it is the files' order)
+            if exact:  # (set in add_metrics' order: it is the files' order)
                 metrics.set_betweenness(G, *done[0])
             else:
-                metrics.set_betweenness(G, *metrics.sampled_betweenness(H, sources, [d for ds in done for d in ds]))
+                metrics.set_betweenness(G, *metrics.sampled_betweenness(S, sources, [d for ds in done for d in ds]))
             metrics.set_communities(G, found)
-        del H
+        del S
         if lap:
             lap("metrics")
 
         written = ["graph.graphml", "graph.json"]
-        if G.number_of_edges() <= export.GEXF_MAX_EDGES:
+        if small_graph:
             export.write_gexf(G, folder / "graph.gexf")
             written.append("graph.gexf")
-        report_html.write_report(G, folder / "report.html", laid_out=laid_out.result())
+        report_html.write_report(G, folder / "report.html", laid_out=(keep, helpers.layout.result(), canvas_edges),
+                                 edges=figures)
         written.append("report.html")
         node_keys = export._graphml_keys(d for _, d in G.nodes(data=True))
         node_keys.setdefault("label", "string")
-        edge_keys = edges.result()
+        edge_keys, _ = finish(writers)
         with open(folder / "graph.graphml", "w", encoding="utf-8") as fh:
             export.write_graphml_head(fh, node_keys, edge_keys)
             export.write_graphml_nodes(G, fh, node_keys)
@@ -111,15 +151,13 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, para
             export.write_json_head(G, fh)
             export.write_json_nodes(G, fh)
             fh.write(export.JSON_BETWEEN)
-        links.result()
         append_file(parts["json"], folder / "graph.json")
         with open(folder / "graph.json", "a", encoding="utf-8") as fh:
             fh.write(export.JSON_TAIL)
-    except BaseException:
-        for child in children:
-            child.kill()
-        raise
     finally:
+        helpers.kill()  # done (each result was waited for) or failed: none may stay behind
+        for writer in writers:
+            writer.kill()
         for part in parts.values():
             if part.exists():
                 os.unlink(part)

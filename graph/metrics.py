@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
@@ -55,23 +56,77 @@ def add_simple_edges(H: nx.Graph, edges) -> None:
             e["weight"] += w
 
 
-def add_degrees(G: nx.MultiDiGraph, H: nx.Graph) -> None:
-    """``degree`` and ``weighted_degree`` of every node of ``G``, from its simple view ``H``."""
+class Simple:
+    """:func:`simple_view` as integer-numbered adjacency dicts: ``labels[i]`` is node i (in
+    the graph's node order), ``adj[i]`` maps each neighbour j to the edge's weight, in
+    the order ``simple_view``'s dicts have them. Degrees, betweenness and Louvain all
+    work on this; building it costs half of building the ``nx.Graph``."""
+
+    def __init__(self, labels: list, adj: list[dict]):
+        self.labels, self.adj = labels, adj
+
+    @classmethod
+    def of_multigraph(cls, G: nx.MultiDiGraph) -> "Simple":
+        """The simple view of ``G`` (see :func:`simple_view`)."""
+        labels = list(G)
+        index = {n: i for i, n in enumerate(labels)}
+        adj: list[dict] = [{} for _ in labels]
+        for a, b, data in G.edges(data=True):
+            w = float(data.get("weight", data.get("count", 1)))
+            i, j = index[a], index[b]
+            row = adj[i]
+            if j in row:  # the two directions share one weight, as simple_view's one dict
+                row[j] = adj[j][i] = row[j] + w
+            else:
+                row[j] = adj[j][i] = w
+        return cls(labels, adj)
+
+    @classmethod
+    def of_graph(cls, H: nx.Graph) -> "Simple":
+        """An undirected simple ``nx.Graph`` (weights from ``weight``, default 1)."""
+        labels = list(H)
+        index = {n: i for i, n in enumerate(labels)}
+        return cls(labels, [{index[m]: d.get("weight", 1) for m, d in nbrs.items()} for nbrs in H._adj.values()])
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def __getstate__(self):  # pickled flat (neighbours as one array): far smaller and faster than the dicts
+        sizes = np.fromiter(map(len, self.adj), dtype=np.int64, count=len(self.adj))
+        targets = np.fromiter(itertools.chain.from_iterable(self.adj), dtype=np.int64, count=int(sizes.sum()))
+        return self.labels, sizes, targets, list(itertools.chain.from_iterable(map(dict.values, self.adj)))
+
+    def __setstate__(self, state):
+        labels, sizes, targets, weights = state
+        self.labels, targets, at = labels, targets.tolist(), 0
+        self.adj = []
+        for n in sizes.tolist():
+            self.adj.append(dict(zip(targets[at:at + n], weights[at:at + n])))
+            at += n
+
+    def number_of_edges(self) -> int:
+        return (sum(map(len, self.adj)) + sum(1 for i, nbrs in enumerate(self.adj) if i in nbrs)) // 2
+
+
+def add_degrees(G: nx.MultiDiGraph, S: Simple) -> None:
+    """``degree`` and ``weighted_degree`` of every node of ``G``, from its simple view (as
+    ``H.degree()`` and ``H.degree(weight="weight")`` count them: a self-loop twice)."""
     nodes = G.nodes
-    for n, degree in H.degree():
-        nodes[n]["degree"] = degree
-    for n, degree in H.degree(weight="weight"):
-        nodes[n]["weighted_degree"] = float(degree)
+    for n, (i, nbrs) in zip(S.labels, enumerate(S.adj)):
+        loop = i in nbrs
+        d = nodes[n]
+        d["degree"] = len(nbrs) + loop
+        d["weighted_degree"] = float(sum(nbrs.values()) + (loop and nbrs[i]))
 
 
-def betweenness_sources(H: nx.Graph) -> list | None:
+def betweenness_sources(S: Simple) -> list | None:
     """The source nodes betweenness is sampled from, or None when it is computed exactly
     (see the budgets above): the sample ``nx.betweenness_centrality(H, k, seed=SEED)`` draws."""
-    V, E = H.number_of_nodes(), H.number_of_edges()
+    V, E = len(S), S.number_of_edges()
     if V * max(E, 1) <= EXACT_BUDGET:
         return None
     k = int(min(V, max(MIN_SAMPLES, EDGE_BUDGET // max(E, 1))))
-    return random.Random(SEED).sample(list(H.nodes()), k)
+    return random.Random(SEED).sample(list(S.labels), k)
 
 
 def betweenness(H: nx.Graph) -> tuple[dict, str]:
@@ -81,13 +136,14 @@ def betweenness(H: nx.Graph) -> tuple[dict, str]:
     >>> b[1], how
     (1.0, 'exact, weighted (distance = 1/weight)')
     """
-    sources = betweenness_sources(H)
+    S = Simple.of_graph(H)
+    sources = betweenness_sources(S)
     if sources is None:
         return exact_betweenness(H)
-    if len(sources) >= len(H):  # networkx then takes every node, unsampled and in order
+    if len(sources) >= len(S):  # networkx then takes every node, unsampled and in order
         return (nx.betweenness_centrality(H, k=len(sources), normalized=True, seed=SEED),
-                f"sampled from {len(sources)} of {len(H)} sources, unweighted")
-    return sampled_betweenness(H, sources, source_dependencies(H, sources))
+                f"sampled from {len(sources)} of {len(S)} sources, unweighted")
+    return sampled_betweenness(S, sources, source_dependencies(S, sources))
 
 
 def exact_betweenness(H: nx.Graph) -> tuple[dict, str]:
@@ -98,18 +154,18 @@ def exact_betweenness(H: nx.Graph) -> tuple[dict, str]:
             "exact, weighted (distance = 1/weight)")
 
 
-def source_dependencies(H: nx.Graph, sources: list) -> list[np.ndarray]:
-    """For each source, in order, the dependency of every node of ``H`` (in node order)
-    on the shortest paths from it: what ``nx.betweenness_centrality`` adds to each
-    node's total for that source (unweighted, endpoints excluded).
+def source_dependencies(S: Simple, sources: list) -> list[np.ndarray]:
+    """For each source, in order, the dependency of every node (in node order) on the
+    shortest paths from it: what ``nx.betweenness_centrality`` adds to each node's total
+    for that source (unweighted, endpoints excluded).
 
     The same steps as networkx's ``_single_source_shortest_path_basic`` and
     ``_accumulate_basic``, in the same order, so the floats are the same to the last
     bit; on integer-numbered lists instead of dicts of views, which is faster, and one
     source at a time, so sources can be shared between processes.
     """
-    index = {n: i for i, n in enumerate(H)}
-    adj = [[index[m] for m in nbrs] for nbrs in H._adj.values()]
+    index = {n: i for i, n in enumerate(S.labels)}
+    adj = [list(nbrs) for nbrs in S.adj]
     n = len(adj)
     out = []
     for source in sources:
@@ -144,11 +200,11 @@ def source_dependencies(H: nx.Graph, sources: list) -> list[np.ndarray]:
     return out
 
 
-def sampled_betweenness(H: nx.Graph, sources: list, dependencies: list[np.ndarray]) -> tuple[dict, str]:
+def sampled_betweenness(S: Simple, sources: list, dependencies: list[np.ndarray]) -> tuple[dict, str]:
     """``nx.betweenness_centrality(H, k=len(sources), normalized=True, seed=SEED)`` from
     the dependencies of its sampled ``sources`` (fewer than the nodes), added up in
     source order."""
-    V, k = H.number_of_nodes(), len(sources)
+    V, k = len(S), len(sources)
     if k >= V:
         raise ValueError("sampled_betweenness: as many sources as nodes is not a sample")
     total = np.zeros(V)
@@ -159,56 +215,52 @@ def sampled_betweenness(H: nx.Graph, sources: list, dependencies: list[np.ndarra
     if N >= 2:
         scale_source = 1 / ((k - 1) * (N - 1)) if k > 1 else math.nan
         scale = np.full(V, 1 / (k * (N - 1)))
-        index = {n: i for i, n in enumerate(H)}
+        index = {n: i for i, n in enumerate(S.labels)}
         scale[[index[s] for s in set(sources)]] = scale_source
         total *= scale
-    return dict(zip(H, total.tolist())), f"sampled from {k} of {V} sources, unweighted"
+    return dict(zip(S.labels, total.tolist())), f"sampled from {k} of {V} sources, unweighted"
 
 
-def communities(H: nx.Graph) -> list[set]:
+def communities(S: Simple) -> list[set]:
     """Louvain communities with a fixed seed, largest first (ties: smallest member)."""
-    found = louvain(H, seed=SEED) if not H.is_directed() and not H.is_multigraph() else \
-        nx.community.louvain_communities(H, weight="weight", seed=SEED)
-    return sorted(found, key=lambda c: (-len(c), min(c)))
+    return sorted(_louvain(S, SEED), key=lambda c: (-len(c), min(c)))
 
 
-def louvain(H: nx.Graph, seed: int = SEED, threshold: float = 1e-7) -> list[set]:
+def louvain(H: nx.Graph, seed: int = SEED) -> list[set]:
     """``nx.community.louvain_communities(H, weight="weight", seed=seed)`` for an
-    undirected simple graph: the same communities.
-
-    The same steps as networkx's ``louvain_partitions``, ``_one_level`` and ``_gen_graph``
-    (networkx 3.x), in the same order and with the same float expressions, on nodes
-    numbered in ``H``'s order and plain dicts: several times cheaper. Only the
-    modularity that decides when to stop is added up in another order (networkx's own
-    order follows string hashing, so it varies from run to run anyway): it could only
-    matter for a gain within a rounding error of the threshold.
+    undirected simple graph: the same communities (see ``_louvain``).
 
     >>> G = nx.barbell_graph(5, 1)
     >>> sorted(map(sorted, louvain(G))) == sorted(map(sorted, nx.community.louvain_communities(G, seed=SEED)))
     True
     """
-    labels = list(H)
-    if H.number_of_edges() == 0:
+    return _louvain(Simple.of_graph(H), seed)
+
+
+def _louvain(S: Simple, seed: int, threshold: float = 1e-7) -> list[set]:
+    """networkx's ``louvain_partitions``, ``_one_level`` and ``_gen_graph`` (networkx 3.x),
+    the same steps in the same order with the same float expressions, on integer
+    numbered dicts: several times cheaper. Only the modularity that decides when to stop
+    is added up in another order (networkx's own order follows string hashing, so it
+    varies from run to run anyway): it could only matter for a gain within a rounding
+    error of the threshold."""
+    labels, H_adj = S.labels, S.adj
+    if S.number_of_edges() == 0:
         return [{u} for u in labels]
     rng = random.Random(seed)
-    index = {u: i for i, u in enumerate(labels)}
-    # the starting modularity (every node alone), on H itself
-    deg = [sum(d.get("weight", 1) for d in nbrs.values()) + (n in nbrs and nbrs[n].get("weight", 1))
-           for n, nbrs in H._adj.items()]
+    # the starting modularity (every node alone), on the graph itself
+    deg = _degrees(H_adj)
     deg_sum = sum(deg)
     m, norm = deg_sum / 2, 1 / deg_sum ** 2
-    mod = sum((H._adj[u][u].get("weight", 1) if u in H._adj[u] else 0) / m - 1 * d * d * norm
-              for u, d in zip(labels, deg))
-    # networkx copies H: weights only, the adjacency filled in edge order
+    mod = sum((nbrs[i] if i in nbrs else 0) / m - 1 * d * d * norm for i, (nbrs, d) in enumerate(zip(H_adj, deg)))
+    # networkx copies the graph: weights only, the adjacency filled in edge order
     adj: list[dict] = [{} for _ in labels]
     seen = set()
-    for n, nbrs in H._adj.items():
-        a = index[n]
-        for nbr, d in nbrs.items():
-            if nbr not in seen:
-                b = index[nbr]
-                adj[a][b] = adj[b][a] = d.get("weight", 1)
-        seen.add(n)
+    for a, nbrs in enumerate(H_adj):
+        for b, w in nbrs.items():
+            if b not in seen:
+                adj[a][b] = adj[b][a] = w
+        seen.add(a)
     m = sum(_degrees(adj)) / 2
     partition = [{i} for i in range(len(labels))]
     members = None  # what each node of the current level stands for (None: itself)
@@ -332,9 +384,13 @@ def add_metrics(G: nx.MultiDiGraph) -> None:
 
     Communities are Louvain with a fixed seed, numbered by size (0 = largest).
     """
-    H = simple_view(G)
-    add_degrees(G, H)
-    if H.number_of_nodes() == 0:
+    S = Simple.of_multigraph(G)
+    add_degrees(G, S)
+    if not len(S):
         return
-    set_betweenness(G, *betweenness(H))
-    set_communities(G, communities(H))
+    sources = betweenness_sources(S)
+    if sources is None or len(sources) >= len(S):
+        set_betweenness(G, *betweenness(simple_view(G)))
+    else:
+        set_betweenness(G, *sampled_betweenness(S, sources, source_dependencies(S, sources)))
+    set_communities(G, communities(S))

@@ -194,7 +194,9 @@ class GraphAccumulator:
 
     def _summed(self) -> "_Sums":
         if self._sums is None:
-            rows = np.concatenate(self._mentions) if self._mentions else np.empty((0, 3), dtype=np.int64)
+            if len(self._mentions) != 1:  # one array from now on, not the pieces and their sum
+                self._mentions = [np.concatenate(self._mentions) if self._mentions else np.empty((0, 3), dtype=np.int64)]
+            rows = self._mentions[0]
             add_up = _sum_small if len(rows) < SMALL_LOG else _sum_numpy
             self._sums = add_up(rows, self.ids, self._dates)
         return self._sums
@@ -216,10 +218,18 @@ class GraphAccumulator:
     @property
     def cooc(self) -> dict[tuple[str, str], EdgeStats]:
         """(smaller id, larger id) → sentences and documents naming both, in first-seen order."""
+        return {(a, b): EdgeStats(n, d, [], [], f, l) for a, b, n, d, f, l in self._pairs()}
+
+    def _pairs(self):
+        """(a, b, sentences, documents, first, last) of every pair, in first-seen order,
+        converted to Python values a block at a time (a million pairs as lists would
+        leave hundreds of MB of small objects behind)."""
         s = self._summed()
-        ids = self.ids
-        return {(ids[a], ids[b]): EdgeStats(n, d, [], [], f, l)
-                for a, b, n, d, f, l in zip(s.a, s.b, s.count, s.docs, s.first, s.last)}
+        ids = np.array(self.ids + [None], dtype=object)
+        for lo in range(0, len(s.a), 1 << 16):
+            hi = lo + (1 << 16)
+            yield from zip(ids[s.a[lo:hi]].tolist(), ids[s.b[lo:hi]].tolist(), s.count[lo:hi].tolist(),
+                           s.docs[lo:hi].tolist(), s.first[lo:hi].tolist(), s.last[lo:hi].tolist())
 
     @property
     def relations(self) -> dict[tuple[str, str, str], EdgeStats]:
@@ -251,8 +261,7 @@ class GraphAccumulator:
             pred[n] = {}
             node[n] = {}
 
-        for a, b, n, d, f, l in zip(s.a, s.b, s.count, s.docs, s.first, s.last):
-            a, b = ids[a], ids[b]
+        for a, b, n, d, f, l in self._pairs():
             if a not in succ:
                 add_node(a)
             if b not in succ:
@@ -284,10 +293,11 @@ def _see_dates(s: list, date: str) -> None:
         s[5] = date
 
 
-@dataclass
+@dataclass(eq=False)
 class _Sums:
-    """The mention log added up: per entity (``ent`` codes, first-seen order) and per
-    co-occurring pair (``a`` < ``b`` by id, first-seen order). All plain lists."""
+    """The mention log added up: per entity (``ent`` codes, first-seen order; lists) and
+    per co-occurring pair (``a`` < ``b`` by id, first-seen order; arrays: integers, and
+    objects for the dates)."""
 
     ent: list
     ent_mentions: list
@@ -300,6 +310,9 @@ class _Sums:
     docs: list
     first: list
     last: list
+
+    def __eq__(self, other) -> bool:
+        return all(np.array_equal(getattr(self, f), getattr(other, f)) for f in self.__dataclass_fields__)
 
 
 def _see(s: list, date: str) -> None:
@@ -337,7 +350,8 @@ def _sum_small(rows: np.ndarray, ids: list, dates: list) -> _Sums:
             _see(s, dates[d])
     e_cols = list(zip(*([e, *v] for e, v in ents.items()))) or [()] * 5
     p_cols = list(zip(*([a, b, *v] for (a, b), v in pairs.items()))) or [()] * 6
-    return _Sums(*map(list, e_cols), *map(list, p_cols))
+    return _Sums(*map(list, e_cols), *(np.array(c, dtype=np.int64) for c in p_cols[:4]),
+                 *(np.array(c, dtype=object) for c in p_cols[4:]))
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -347,73 +361,111 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
 
 
+def _runs(sorted_keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal values starts in a sorted array."""
+    if not len(sorted_keys):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+
+
 def _sum_numpy(rows: np.ndarray, ids: list, dates: list) -> _Sums:
     """The log added up with array operations: the same figures, in the same order, as
     adding documents one by one (``_sum_small``).
 
     Co-occurrences: within each sentence (a document's sentences in order of their first
     mention) the distinct entities in id order give pairs ``a < b``; a pair's first row
-    in that order is where sequential adding would have first seen it.
+    in that order is where sequential adding would have first seen it. Only plain sorts
+    of integers are used (stable ones of millions are several times slower), and big
+    intermediates are dropped as soon as they are used.
     """
-    doc, sent, code = rows[:, 0], rows[:, 1], rows[:, 2]
-    n_ids = max(len(ids), 1)
+    n = len(rows)
+    doc, sent, code = (rows[:, i].astype(np.int64) for i in range(3))
+    n_ids, n_docs = max(len(ids), 1), len(dates) + 1
     rank = np.empty(n_ids, dtype=np.int64)
     rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
     code_of_rank = np.argsort(rank)
     known = sorted({d for d in dates if d})
     date_rank = {d: i for i, d in enumerate(known)}
     doc_date = np.array([date_rank[d] if d else -1 for d in dates] or [-1], dtype=np.int64)
-    date_of = np.array(known + [""], dtype=object)  # rank → date; -1 and "none" → ""
+    date_of = np.array(known + [""], dtype=object)  # rank → date; len(known) and -1 → ""
 
-    def first_last(groups: np.ndarray, docs: np.ndarray, n: int) -> tuple[list, list]:
-        dr = doc_date[docs]
-        dated = dr >= 0
-        first = np.full(n, len(known), dtype=np.int64)
-        last = np.full(n, -1, dtype=np.int64)
-        np.minimum.at(first, groups[dated], dr[dated])
-        np.maximum.at(last, groups[dated], dr[dated])
-        return date_of[first].tolist(), date_of[last].tolist()
+    def first_last(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Earliest and latest date of each run of ``values`` (date ranks, -1: none)."""
+        if not len(values):
+            return date_of[:0], date_of[:0]
+        first = np.minimum.reduceat(np.where(values < 0, len(known), values), starts)
+        return date_of[first], date_of[np.maximum.reduceat(values, starts)]
 
-    # entities: mentions, distinct documents, dates; in order of first mention
-    ent, first_row, ent_index, ent_mentions = np.unique(code, return_index=True, return_inverse=True,
-                                                        return_counts=True)
-    order = np.argsort(first_row, kind="stable")
-    ent_docs_rows = _distinct(ent_index.astype(np.int64).reshape(-1) * (len(dates) + 1) + doc)
-    de_ent, de_doc = ent_docs_rows // (len(dates) + 1), ent_docs_rows % (len(dates) + 1)
-    ent_docs = np.bincount(de_ent, minlength=len(ent))
-    e_first, e_last = first_last(de_ent, de_doc, len(ent))
+    # entities: mentions, distinct documents and dates; in order of first mention
+    ent_mentions = np.bincount(code, minlength=n_ids)
+    first_row = np.full(n_ids, n, dtype=np.int64)
+    np.minimum.at(first_row, code, np.arange(n))
+    ent = np.flatnonzero(ent_mentions)
+    ent = ent[np.argsort(first_row[ent])]
+    by_ent = np.sort(code * n_docs + doc)
+    by_ent = by_ent[_runs(by_ent)]  # distinct (entity, document), by entity then document
+    starts = _runs(by_ent // n_docs)
+    e_first, e_last = first_last(doc_date[by_ent % n_docs], starts)
+    where = np.empty(n_ids, dtype=np.int64)
+    where[by_ent[starts] // n_docs] = np.arange(len(starts))
+    ent_docs = np.diff(np.r_[starts, len(by_ent)])
+    del by_ent, starts
 
-    # sentences, numbered in order of first mention (so, document by document)
-    low = int(sent.min(initial=0))
-    span = int(sent.max(initial=0)) - low + 1
-    _, s_first, s_index = np.unique(doc * span + (sent - low), return_index=True, return_inverse=True)
-    s_number = np.empty(len(s_first), dtype=np.int64)
-    s_number[np.argsort(s_first, kind="stable")] = np.arange(len(s_first))
-    sentence = s_number[s_index.reshape(-1)]
+    # sentences numbered in order of first mention: runs, when each sentence's mentions
+    # are together (the extractors list them in text order); else by first row
+    key = doc * (int(sent.max(initial=0)) - int(sent.min(initial=0)) + 1) + (sent - sent.min(initial=0))
+    new = np.r_[True, key[1:] != key[:-1]] if n else np.zeros(0, dtype=bool)
+    if n and len(_runs(np.sort(key))) == int(new.sum()):
+        sentence = np.cumsum(new) - 1
+    else:
+        _, s_first, s_index = np.unique(key, return_index=True, return_inverse=True)
+        s_number = np.empty(len(s_first), dtype=np.int64)
+        s_number[np.argsort(s_first, kind="stable")] = np.arange(len(s_first))
+        sentence = s_number[s_index.reshape(-1)]
+    del key, new
+    sentence_doc = np.zeros(int(sentence.max(initial=-1)) + 1, dtype=np.int64)
+    sentence_doc[sentence] = doc
     # distinct (sentence, entity) in id order, then every pair within a sentence
-    members = _distinct(sentence * n_ids + rank[code])
+    members = np.sort(sentence * n_ids + rank[code])
+    members = members[_runs(members)]
+    del sentence
     m_sentence, m_rank = members // n_ids, members % n_ids
-    starts = np.flatnonzero(np.r_[True, m_sentence[1:] != m_sentence[:-1]]) if len(members) else members
+    starts = _runs(m_sentence)
     sizes = np.diff(np.r_[starts, len(members)])
     place = np.arange(len(members)) - np.repeat(starts, sizes)
     partners = np.repeat(sizes, sizes) - place - 1  # members after this one in its sentence
+    del starts, sizes, place
     left = np.repeat(np.arange(len(members)), partners)
-    run_start = np.repeat(np.cumsum(partners) - partners, partners)
-    right = left + 1 + (np.arange(len(left)) - run_start)
-    pair = m_rank[left] * n_ids + m_rank[right]
-    s_doc = np.empty(len(s_first), dtype=np.int64)
-    s_doc[s_number] = doc[s_first]
-    pair_doc = s_doc[m_sentence[left]]
-    keys, p_first, p_index, p_count = np.unique(pair, return_index=True, return_inverse=True, return_counts=True)
-    p_order = np.argsort(p_first, kind="stable")
-    pd = _distinct(p_index.astype(np.int64).reshape(-1) * (len(dates) + 1) + pair_doc)
-    pd_pair, pd_doc = pd // (len(dates) + 1), pd % (len(dates) + 1)
-    p_docs = np.bincount(pd_pair, minlength=len(keys))
-    p_first_date, p_last_date = first_last(pd_pair, pd_doc, len(keys))
+    right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners))
+    pair = m_rank[left] * n_ids + m_rank[right]  # rows in first-seen order
+    pair_doc = sentence_doc[m_sentence[left]]
+    del members, m_sentence, m_rank, partners, left, right
+    # each pair's rows together, in row order: one plain sort of pair · rows + row
+    P = len(pair)
+    if n_ids * n_ids * max(P, 1) < 2 ** 62:
+        packed = np.sort(pair * P + np.arange(P))
+        pair, row = packed // P, packed % P
+        del packed
+    else:  # too many to pack into one integer
+        row = np.argsort(pair, kind="stable")
+        pair = pair[row]
+    starts = _runs(pair)
+    keys, p_first = pair[starts], row[starts]
+    p_count = np.diff(np.r_[starts, P])
+    p_doc = pair_doc[row]  # within a pair's rows, documents come in order
+    del pair, row, pair_doc
+    fresh = np.r_[True, p_doc[1:] != p_doc[:-1]] if P else np.zeros(0, dtype=bool)
+    fresh[starts] = True
+    pd_doc = p_doc[fresh]  # distinct (pair, document)
+    del p_doc
+    doc_runs = np.cumsum(fresh)[starts] - 1  # where each pair's documents start among pd_doc
+    p_docs = np.diff(np.r_[doc_runs, len(pd_doc)])
+    p_first_date, p_last_date = first_last(doc_date[pd_doc], doc_runs)
+    order = np.argsort(p_first)  # first rows are distinct: any sort is stable here
+    e_order = where[ent]
     return _Sums(
-        ent=ent[order].tolist(), ent_mentions=ent_mentions[order].tolist(), ent_docs=ent_docs[order].tolist(),
-        ent_first=[e_first[i] for i in order.tolist()], ent_last=[e_last[i] for i in order.tolist()],
-        a=code_of_rank[keys[p_order] // n_ids].tolist(), b=code_of_rank[keys[p_order] % n_ids].tolist(),
-        count=p_count[p_order].tolist(), docs=p_docs[p_order].tolist(),
-        first=[p_first_date[i] for i in p_order.tolist()], last=[p_last_date[i] for i in p_order.tolist()],
+        ent=ent.tolist(), ent_mentions=ent_mentions[ent].tolist(), ent_docs=ent_docs[e_order].tolist(),
+        ent_first=e_first[e_order].tolist(), ent_last=e_last[e_order].tolist(),
+        a=code_of_rank[keys[order] // n_ids], b=code_of_rank[keys[order] % n_ids],
+        count=p_count[order], docs=p_docs[order], first=p_first_date[order], last=p_last_date[order],
     )

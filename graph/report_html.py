@@ -61,12 +61,9 @@ def _name(G, n) -> str:
     return G.nodes[n].get("name") or str(n)
 
 
-def summary(G: nx.MultiDiGraph, top: int = TOP) -> dict:
-    """The figures of the summary panel (plain data, also handy in tests)."""
-    nodes = list(G.nodes(data=True))
-    by_deg = sorted(nodes, key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
-    by_btw = sorted(nodes, key=lambda x: (-(x[1].get("betweenness") or 0), x[0]))
-
+def edge_figures(G: nx.MultiDiGraph, top: int = TOP) -> dict:
+    """What the summary reads from the edges (so a build can read them before handing the
+    graph's edges to another process): their number and the strongest ties of each kind."""
     typed = {"ALLIED_WITH": [], "FIGHTS": []}
     for a, b, k, d in G.edges(keys=True, data=True):
         if k in typed:
@@ -79,6 +76,17 @@ def summary(G: nx.MultiDiGraph, top: int = TOP) -> dict:
                  "documents": d.get("documents", 0), "evidence": list(d.get("evidence") or [])}
                 for c, a, b, d in rows[:top]]
 
+    return {"ties": G.number_of_edges(), "alliances": ties("ALLIED_WITH"), "confrontations": ties("FIGHTS")}
+
+
+def summary(G: nx.MultiDiGraph, top: int = TOP, edges: dict | None = None) -> dict:
+    """The figures of the summary panel (plain data, also handy in tests); ``edges``:
+    ``edge_figures(G, top)`` if it was computed already."""
+    nodes = list(G.nodes(data=True))
+    by_deg = sorted(nodes, key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
+    by_btw = sorted(nodes, key=lambda x: (-(x[1].get("betweenness") or 0), x[0]))
+    edges = edges or edge_figures(G, top)
+
     members = defaultdict(list)
     for n, d in nodes:
         if d.get("community") is not None:
@@ -90,12 +98,12 @@ def summary(G: nx.MultiDiGraph, top: int = TOP) -> dict:
     return {
         "types": dict(Counter(d.get("type", "") for _, d in nodes)),
         "entities": G.number_of_nodes(),
-        "ties": G.number_of_edges(),
+        "ties": edges["ties"],
         "top_degree": [(n, _name(G, n), d.get("type", ""), d.get("degree") or 0) for n, d in by_deg[:top]],
         "top_betweenness": [(n, _name(G, n), d.get("type", ""), d.get("betweenness") or 0.0)
                             for n, d in by_btw[:top] if (d.get("betweenness") or 0) > 0],
-        "alliances": ties("ALLIED_WITH"),
-        "confrontations": ties("FIGHTS"),
+        "alliances": edges["alliances"],
+        "confrontations": edges["confrontations"],
         "communities": communities,
     }
 
@@ -104,29 +112,40 @@ def view_layout(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list, d
     """The part of the canvas data that needs no betweenness or communities (so a build
     can compute it meanwhile): the ``max_nodes`` best-connected nodes, their positions
     and the edges among them."""
+    keep, H, edges = view_subgraph(G, max_nodes)
+    return keep, layout(H), edges
+
+
+def view_subgraph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list, nx.Graph, list]:
+    """The ``max_nodes`` best-connected nodes, the simple graph among them to lay out
+    (``layout``) and the canvas edges among them."""
     from conflictkg.graph.metrics import add_simple_edges
 
     ranked = sorted(G.nodes(data=True), key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
     keep = [n for n, _ in ranked[:max_nodes]]
     kept = set(keep)
-    adj = G._adj  # the edges among the kept nodes, in G's own order (as G.subgraph(keep) would give them)
-    among = [(a, b, k, d) for a in G if a in kept for b, keyed in adj[a].items() if b in kept for k, d in keyed.items()]
+    # the edges among the kept nodes, in G's own order (as G.subgraph(keep) would give them);
+    # only their data is looked at (in a forked process, what is read is copied)
+    adj = G._adj
+    among = [(a, b, k, d) for a in G if a in kept for nbrs in (adj[a],) for b in nbrs if b in kept
+             for k, d in nbrs[b].items()]
     H = nx.Graph()
     H.add_nodes_from(n for n in G if n in kept)
     add_simple_edges(H, ((a, b, d) for a, b, _, d in among))
     for _, _, d in H.edges(data=True):  # damped weights keep hubs from collapsing the layout
         d["weight"] = 1.0 + (d["weight"] ** 0.5)
-    pos = layout(H)
     index = {n: i for i, n in enumerate(keep)}
     edges = [{"s": index[a], "t": index[b], "type": d.get("type", k), "w": d.get("weight", d.get("count", 1)) or 1,
               "evidence": list(d.get("evidence") or [])[:3]} for a, b, k, d in among]
-    return keep, pos, edges
+    return keep, H, edges
 
 
-def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES, laid_out: tuple | None = None) -> dict:
+def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES, laid_out: tuple | None = None,
+              total_edges: int | None = None) -> dict:
     """Nodes with layout positions and edges for the canvas (the best-connected ``max_nodes``).
 
-    ``laid_out``: what ``view_layout(G, max_nodes)`` returns, if it was computed already.
+    ``laid_out``: what ``view_layout(G, max_nodes)`` returns, if it was computed already
+    (and ``total_edges``: ``G.number_of_edges()``).
     """
     keep, pos, edges = laid_out or view_layout(G, max_nodes)
     nodes = []
@@ -139,7 +158,8 @@ def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES, laid_out: tuple | 
             "community": d.get("community"), "mentions": d.get("mentions") or 0,
             "x": round(float(x), 4), "y": round(float(y), 4),
         })
-    return {"nodes": nodes, "edges": edges, "total_nodes": G.number_of_nodes(), "total_edges": G.number_of_edges(),
+    return {"nodes": nodes, "edges": edges, "total_nodes": G.number_of_nodes(),
+            "total_edges": G.number_of_edges() if total_edges is None else total_edges,
             "types": {t: list(TYPE_STYLE[t]) for t in ENTITY_TYPES},
             "relations": {t: list(v) for t, v in RELATION_STYLE.items()}}
 
@@ -215,10 +235,11 @@ def _tie_list(ties) -> str:
 
 
 def render(G: nx.MultiDiGraph, title: str = "شبكة الفاعلين في النزاع", max_nodes: int = MAX_NODES,
-           laid_out: tuple | None = None) -> str:
-    """The whole report as one HTML string (``laid_out``: see ``view_data``)."""
-    s = summary(G)
-    data = view_data(G, max_nodes, laid_out)
+           laid_out: tuple | None = None, edges: dict | None = None) -> str:
+    """The whole report as one HTML string (``laid_out``: see ``view_data``; ``edges``:
+    see ``summary``). With both, the graph's edges are not read at all."""
+    s = summary(G, edges=edges)
+    data = view_data(G, max_nodes, laid_out, None if edges is None else edges["ties"])
     type_rows = "\n".join(
         f'<tr><td><span class="dot" style="background:{TYPE_STYLE[t][0]}"></span>{_e(TYPE_STYLE[t][1])} '
         f'<bdi class=code>{t}</bdi></td><td class=num><bdi>{s["types"].get(t, 0)}</bdi></td></tr>'

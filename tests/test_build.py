@@ -212,10 +212,14 @@ def test_a_failing_process_fails_the_build_and_leaves_the_output(tmp_path, monke
     assert set(psutil.Process().children()) - others == set()  # every forked process was waited for or stopped
 
 
+def _killed(*args):
+    os.kill(os.getpid(), signal.SIGKILL)  # like the OOM killer
+
+
 def test_a_killed_process_fails_the_build_with_a_clear_error(tmp_path, monkeypatch):
     from conflictkg.graph import report_html
 
-    monkeypatch.setattr(report_html, "view_layout", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(report_html, "layout", _killed)  # handed to a helper forked before the graph exists
     out = tmp_path / "out"
     with pytest.raises(RuntimeError, match="the report's layout died .killed by signal 9"):
         build([str(write_jsonl(tmp_path / "c.jsonl", 8))], out, BuildOptions(workers=2, quiet=True))

@@ -31,6 +31,8 @@ def random_documents(seed: int, n: int = 300, entities: int = 14):
 @pytest.mark.parametrize("seed", range(12))
 def test_array_and_plain_adding_up_agree(seed):
     docs, _ = random_documents(seed, n=random.Random(seed).choice([1, 4, 60, 400]))
+    if seed % 2:  # mentions in text order (each sentence's together), as extractors list them
+        docs = [(d, date, sorted(ments, key=lambda m: m[0]), rels) for d, date, ments, rels in docs]
     acc = GraphAccumulator()
     for doc in docs:
         acc.add_document(*doc)
@@ -130,6 +132,13 @@ def test_simple_view_is_what_add_edge_makes():
     H = metrics.simple_view(M)
     assert [(n, list(nbrs.items())) for n, nbrs in H.adj.items()] == \
         [(n, list(nbrs.items())) for n, nbrs in reference.adj.items()]
+    S = metrics.Simple.of_multigraph(M)  # the same, numbered
+    assert [(S.labels[i], [(S.labels[j], {"weight": w}) for j, w in nbrs.items()]) for i, nbrs in enumerate(S.adj)] == \
+        [(n, list(nbrs.items())) for n, nbrs in reference.adj.items()]
+    G = nx.MultiDiGraph(M)
+    metrics.add_degrees(G, S)
+    assert [(d["degree"], d["weighted_degree"]) for _, d in G.nodes(data=True)] == \
+        [(reference.degree(n), float(reference.degree(n, weight="weight"))) for n in reference]
 
 
 @pytest.mark.parametrize("seed", range(0, 40, 3))
@@ -140,8 +149,9 @@ def test_sampled_betweenness_is_networkx_to_the_last_bit(seed):
         pytest.skip("too small to sample")
     sources = random.Random(metrics.SEED).sample(list(H.nodes()), k)
     half = len(sources) // 2  # the dependencies of two processes, added up in order
-    deps = metrics.source_dependencies(H, sources[:half]) + metrics.source_dependencies(H, sources[half:])
-    mine, how = metrics.sampled_betweenness(H, sources, deps)
+    S = metrics.Simple.of_graph(H)
+    deps = metrics.source_dependencies(S, sources[:half]) + metrics.source_dependencies(S, sources[half:])
+    mine, how = metrics.sampled_betweenness(S, sources, deps)
     assert mine == nx.betweenness_centrality(H, k=k, normalized=True, seed=metrics.SEED)
     assert how == f"sampled from {k} of {len(H)} sources, unweighted"
 
