@@ -57,10 +57,6 @@ class Helpers:
             child.kill()
 
 
-def _exact_betweenness(H: nx.Graph) -> tuple[dict, str]:
-    return metrics.betweenness(H)
-
-
 def _graphml_edges(G: nx.MultiDiGraph, part: Path) -> dict[str, str]:
     """The edge elements of GraphML, to a part file; returns the GraphML edge keys."""
     keys = export._graphml_keys(d for *_, d in G.edges(data=True))
@@ -104,11 +100,12 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         if len(S):
             helpers.louvain.give(metrics.communities, S)
             if exact:  # a small graph: networkx on the nx.Graph view
-                helpers.between[0].give(_exact_betweenness, metrics.simple_view(G))
+                helpers.between[0].give(metrics.betweenness, metrics.simple_view(G))
                 between = helpers.between[:1]
             else:
-                between = helpers.between[:len(_chunks(sources, len(helpers.between)))]
-                for helper, chunk in zip(between, _chunks(sources, len(helpers.between))):
+                chunks = _chunks(sources, len(helpers.between))
+                between = helpers.between[:len(chunks)]
+                for helper, chunk in zip(between, chunks):
                     helper.give(metrics.source_dependencies, S, chunk)
         keep, small, canvas_edges = report_html.view_subgraph(G)
         helpers.layout.give(report_html.layout, small)

@@ -157,13 +157,65 @@ def exact_betweenness(H: nx.Graph) -> tuple[dict, str]:
 def source_dependencies(S: Simple, sources: list) -> list[np.ndarray]:
     """For each source, in order, the dependency of every node (in node order) on the
     shortest paths from it: what ``nx.betweenness_centrality`` adds to each node's total
-    for that source (unweighted, endpoints excluded).
+    for that source (unweighted, endpoints excluded). One source at a time, so sources
+    can be shared between processes; the floats are networkx's to the last bit.
 
-    The same steps as networkx's ``_single_source_shortest_path_basic`` and
-    ``_accumulate_basic``, in the same order, so the floats are the same to the last
-    bit; on integer-numbered lists instead of dicts of views, which is faster, and one
-    source at a time, so sources can be shared between processes.
+    The breadth-first search runs a level at a time on arrays. Path counts are whole
+    numbers, exact in any order of addition (below 2**53: else ``_plain_dependencies``).
+    A node's dependency gets one term per successor, added in the order networkx adds
+    them (successors latest found first): ``np.bincount`` adds its weights in array order.
     """
+    sizes = np.fromiter(map(len, S.adj), dtype=np.int64, count=len(S.adj))
+    ptr = np.r_[0, np.cumsum(sizes)]
+    nbr = np.fromiter(itertools.chain.from_iterable(S.adj), dtype=np.int64, count=int(ptr[-1]))
+    index = {n: i for i, n in enumerate(S.labels)}
+    out = []
+    for source in sources:
+        delta = _level_dependencies(ptr, nbr, index[source], len(S))
+        out.append(delta if delta is not None else _plain_dependencies(S, [source])[0])
+    return out
+
+
+def _level_dependencies(ptr: np.ndarray, nbr: np.ndarray, s: int, n: int) -> np.ndarray | None:
+    dist = np.full(n, -1, dtype=np.int64)
+    sigma = np.zeros(n)
+    position = np.zeros(n, dtype=np.int64)  # order in which the search reaches each node
+    dist[s], sigma[s] = 0, 1.0
+    frontier, reached, level = np.array([s]), 1, 0
+    steps = []  # per level: (predecessor, node) of every shortest-path edge into it
+    while len(frontier):
+        first, count = ptr[frontier], ptr[frontier + 1] - ptr[frontier]
+        total = int(count.sum())
+        src = np.repeat(frontier, count)
+        dst = nbr[np.repeat(first - np.cumsum(count) + count, count) + np.arange(total)]
+        fresh = dst[dist[dst] < 0]
+        if len(fresh):
+            _, seen_at = np.unique(fresh, return_index=True)
+            found = fresh[np.sort(seen_at)]  # in the order the search meets them
+        else:
+            found = fresh
+        dist[found] = level + 1
+        position[found] = np.arange(reached, reached + len(found))
+        reached += len(found)
+        onto = dist[dst] == level + 1
+        pv, pw = src[onto], dst[onto]
+        sigma += np.bincount(pw, weights=sigma[pv], minlength=n)
+        steps.append((pv, pw))
+        frontier, level = found, level + 1
+    if sigma.max(initial=0) >= 2 ** 53:
+        return None
+    delta = np.zeros(n)
+    for pv, pw in reversed(steps):
+        coeff = (1 + delta[pw]) / sigma[pw]
+        order = np.argsort(-position[pw], kind="stable")  # latest found first, as networkx pops them
+        delta += np.bincount(pv[order], weights=(sigma[pv] * coeff)[order], minlength=n)
+    delta[s] = 0.0  # a source is not between itself and others
+    return delta
+
+
+def _plain_dependencies(S: Simple, sources: list) -> list[np.ndarray]:
+    """``source_dependencies`` step by step as networkx's ``_single_source_shortest_path_basic``
+    and ``_accumulate_basic`` go, on integer-numbered lists."""
     index = {n: i for i, n in enumerate(S.labels)}
     adj = [list(nbrs) for nbrs in S.adj]
     n = len(adj)

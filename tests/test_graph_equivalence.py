@@ -141,8 +141,9 @@ def test_simple_view_is_what_add_edge_makes():
         [(reference.degree(n), float(reference.degree(n, weight="weight"))) for n in reference]
 
 
+@pytest.mark.parametrize("by_levels", [True, False])
 @pytest.mark.parametrize("seed", range(0, 40, 3))
-def test_sampled_betweenness_is_networkx_to_the_last_bit(seed):
+def test_sampled_betweenness_is_networkx_to_the_last_bit(seed, by_levels):
     H = random_graph(seed)
     k = max(1, len(H) // 3)
     if k >= len(H):
@@ -150,7 +151,8 @@ def test_sampled_betweenness_is_networkx_to_the_last_bit(seed):
     sources = random.Random(metrics.SEED).sample(list(H.nodes()), k)
     half = len(sources) // 2  # the dependencies of two processes, added up in order
     S = metrics.Simple.of_graph(H)
-    deps = metrics.source_dependencies(S, sources[:half]) + metrics.source_dependencies(S, sources[half:])
+    dependencies = metrics.source_dependencies if by_levels else metrics._plain_dependencies
+    deps = dependencies(S, sources[:half]) + dependencies(S, sources[half:])
     mine, how = metrics.sampled_betweenness(S, sources, deps)
     assert mine == nx.betweenness_centrality(H, k=k, normalized=True, seed=metrics.SEED)
     assert how == f"sampled from {k} of {len(H)} sources, unweighted"
