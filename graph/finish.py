@@ -10,10 +10,10 @@ byte, but the metrics are computed by helper processes while this one writes:
   view as arrays for Louvain and for each half of the betweenness sources (their
   terms are added up here, in source order), the few hundred nodes the report shows
   for its layout.
-* This process reads the edges once for all it needs from them (simple view, the
-  report's subgraph and tie lists) and then leaves them to two forked processes, which
-  write the edges of GraphML and of the JSON file (they need no metrics) to part
-  files: only they copy the pages they read (a few tens of MB per 100k edges). Meanwhile this one sets the
+* Two forked processes write the edges of GraphML and of the JSON file (they need no
+  metrics) to part files, while this one reads the edges once for all it needs from
+  them (simple view, the report's subgraph and tie lists): the pages the three read
+  are copied twice (a few tens of MB per 100k edges), not once per reader. Meanwhile this one sets the
   metrics, writes the report and the nodes, and joins head, nodes, edge part and tail.
 
 A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
@@ -93,6 +93,10 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
     parts = {"graphml": folder / ".graph.graphml.edges", "json": folder / ".graph.json.links"}
     writers: list[Forked] = []
     try:
+        # first, as they take longest (three processes read the edges, this one and the two
+        # writers, so two copies of their pages are made, whoever reads first)
+        writers = [Forked(_graphml_edges, G, parts["graphml"], name="the GraphML edges", nice=0),
+                   Forked(_json_links, G, parts["json"], name="the JSON links", nice=0)]
         S = metrics.Simple.of_multigraph(G)
         metrics.add_degrees(G, S)
         sources = metrics.betweenness_sources(S) if len(S) else []
@@ -105,16 +109,14 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
             else:
                 chunks = _chunks(sources, len(helpers.between))
                 between = helpers.between[:len(chunks)]
+                light = S.unweighted()
                 for helper, chunk in zip(between, chunks):
-                    helper.give(metrics.source_dependencies, S, chunk)
+                    helper.give(metrics.source_dependencies, light, chunk)
         keep, small, canvas_edges = report_html.view_subgraph(G)
         helpers.layout.give(report_html.layout, small)
         del small
         figures = report_html.edge_figures(G)
         small_graph = figures["ties"] <= export.GEXF_MAX_EDGES
-        # from here on, only the edge writers read the edges (GEXF: small graphs only)
-        writers = [Forked(_graphml_edges, G, parts["graphml"], name="the GraphML edges", nice=0),
-                   Forked(_json_links, G, parts["json"], name="the JSON links", nice=0)]
 
         if len(S):
             found = helpers.louvain.result()

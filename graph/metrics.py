@@ -63,7 +63,27 @@ class Simple:
     work on this; building it costs half of building the ``nx.Graph``."""
 
     def __init__(self, labels: list, adj: list[dict]):
-        self.labels, self.adj = labels, adj
+        self.labels, self._adj, self._flat = labels, adj, None
+
+    @property
+    def adj(self) -> list[dict]:
+        if self._adj is None:  # unpickled: the dicts are made when first needed
+            sizes, targets, weights = self._flat
+            targets, at, self._adj = targets.tolist(), 0, []
+            for n in sizes.tolist():
+                self._adj.append(dict(zip(targets[at:at + n], weights[at:at + n])))
+                at += n
+        return self._adj
+
+    def flat(self) -> tuple[np.ndarray, np.ndarray, list]:
+        """Neighbours in one array: how many each node has, all of them in order (as an
+        array), and the weights in the same order (a list: the floats exactly)."""
+        if self._flat is None:
+            adj = self._adj
+            sizes = np.fromiter(map(len, adj), dtype=np.int64, count=len(adj))
+            targets = np.fromiter(itertools.chain.from_iterable(adj), dtype=np.int64, count=int(sizes.sum()))
+            self._flat = sizes, targets, list(itertools.chain.from_iterable(map(dict.values, adj)))
+        return self._flat
 
     @classmethod
     def of_multigraph(cls, G: nx.MultiDiGraph) -> "Simple":
@@ -91,21 +111,25 @@ class Simple:
     def __len__(self) -> int:
         return len(self.labels)
 
-    def __getstate__(self):  # pickled flat (neighbours as one array): far smaller and faster than the dicts
-        sizes = np.fromiter(map(len, self.adj), dtype=np.int64, count=len(self.adj))
-        targets = np.fromiter(itertools.chain.from_iterable(self.adj), dtype=np.int64, count=int(sizes.sum()))
-        return self.labels, sizes, targets, list(itertools.chain.from_iterable(map(dict.values, self.adj)))
+    def unweighted(self) -> "Simple":
+        """This graph without its weights (all betweenness needs): less to send."""
+        sizes, targets, _ = self.flat()
+        light = Simple(self.labels, None)
+        light._flat = sizes, targets, None
+        return light
+
+    def __getstate__(self):  # pickled flat: far smaller and faster than the dicts
+        return self.labels, self.flat()
 
     def __setstate__(self, state):
-        labels, sizes, targets, weights = state
-        self.labels, targets, at = labels, targets.tolist(), 0
-        self.adj = []
-        for n in sizes.tolist():
-            self.adj.append(dict(zip(targets[at:at + n], weights[at:at + n])))
-            at += n
+        self.labels, self._flat = state
+        self._adj = None
 
     def number_of_edges(self) -> int:
-        return (sum(map(len, self.adj)) + sum(1 for i, nbrs in enumerate(self.adj) if i in nbrs)) // 2
+        """As ``nx.Graph.number_of_edges``: a self-loop is one edge, seen once."""
+        sizes, targets, _ = self.flat()
+        loops = int(np.count_nonzero(targets == np.repeat(np.arange(len(sizes)), sizes)))
+        return (int(sizes.sum()) + loops) // 2
 
 
 def add_degrees(G: nx.MultiDiGraph, S: Simple) -> None:
@@ -165,9 +189,8 @@ def source_dependencies(S: Simple, sources: list) -> list[np.ndarray]:
     A node's dependency gets one term per successor, added in the order networkx adds
     them (successors latest found first): ``np.bincount`` adds its weights in array order.
     """
-    sizes = np.fromiter(map(len, S.adj), dtype=np.int64, count=len(S.adj))
+    sizes, nbr, _ = S.flat()
     ptr = np.r_[0, np.cumsum(sizes)]
-    nbr = np.fromiter(itertools.chain.from_iterable(S.adj), dtype=np.int64, count=int(ptr[-1]))
     index = {n: i for i, n in enumerate(S.labels)}
     out = []
     for source in sources:
@@ -217,7 +240,11 @@ def _plain_dependencies(S: Simple, sources: list) -> list[np.ndarray]:
     """``source_dependencies`` step by step as networkx's ``_single_source_shortest_path_basic``
     and ``_accumulate_basic`` go, on integer-numbered lists."""
     index = {n: i for i, n in enumerate(S.labels)}
-    adj = [list(nbrs) for nbrs in S.adj]
+    sizes, targets, _ = S.flat()
+    targets, adj, at = targets.tolist(), [], 0
+    for size in sizes.tolist():
+        adj.append(targets[at:at + size])
+        at += size
     n = len(adj)
     out = []
     for source in sources:
@@ -296,23 +323,33 @@ def _louvain(S: Simple, seed: int, threshold: float = 1e-7) -> list[set]:
     is added up in another order (networkx's own order follows string hashing, so it
     varies from run to run anyway): it could only matter for a gain within a rounding
     error of the threshold."""
-    labels, H_adj = S.labels, S.adj
+    labels = S.labels
     if S.number_of_edges() == 0:
         return [{u} for u in labels]
     rng = random.Random(seed)
+    sizes, targets, weights = S.flat()  # the graph's own adjacency, node by node, in order
+    targets, sizes = targets.tolist(), sizes.tolist()
     # the starting modularity (every node alone), on the graph itself
-    deg = _degrees(H_adj)
+    deg, loop, at = [], [], 0
+    for i, n in enumerate(sizes):
+        here = targets[at:at + n]
+        w_loop = weights[at + here.index(i)] if i in here else False
+        deg.append(sum(weights[at:at + n]) + w_loop)  # as nx.Graph.degree(weight=...)
+        loop.append(w_loop or 0)
+        at += n
     deg_sum = sum(deg)
     m, norm = deg_sum / 2, 1 / deg_sum ** 2
-    mod = sum((nbrs[i] if i in nbrs else 0) / m - 1 * d * d * norm for i, (nbrs, d) in enumerate(zip(H_adj, deg)))
+    mod = sum(w / m - 1 * d * d * norm for w, d in zip(loop, deg))
     # networkx copies the graph: weights only, the adjacency filled in edge order
     adj: list[dict] = [{} for _ in labels]
-    seen = set()
-    for a, nbrs in enumerate(H_adj):
-        for b, w in nbrs.items():
+    seen, at = set(), 0
+    for a, n in enumerate(sizes):
+        for b, w in zip(targets[at:at + n], weights[at:at + n]):
             if b not in seen:
                 adj[a][b] = adj[b][a] = w
         seen.add(a)
+        at += n
+    del targets, weights
     m = sum(_degrees(adj)) / 2
     partition = [{i} for i in range(len(labels))]
     members = None  # what each node of the current level stands for (None: itself)
@@ -341,7 +378,8 @@ def _one_level(adj: list[dict], m, partition: list[set], members, rng):
     inner = [{u} for u in range(n)]
     degrees = _degrees(adj)
     stot = list(degrees)
-    nbrs = [{v: w for v, w in adj[u].items() if v != u} for u in range(n)]
+    loops = any(u in adj[u] for u in range(n))
+    nbrs = [{v: w for v, w in adj[u].items() if v != u} for u in range(n)] if loops else adj  # (read only)
     rand_nodes = list(range(n))
     rng.shuffle(rand_nodes)
     two_m2 = 2 * m ** 2

@@ -173,3 +173,20 @@ def test_louvain_finds_networkx_communities(seed):
     H = random_graph(seed)
     norm = lambda found: sorted(sorted(c) for c in found)  # noqa: E731
     assert norm(metrics.louvain(H)) == norm(nx.community.louvain_communities(H, weight="weight", seed=metrics.SEED))
+
+
+@pytest.mark.parametrize("seed", range(0, 30, 4))
+def test_the_simple_view_sent_to_another_process_gives_the_same_metrics(seed):
+    import pickle
+
+    H = random_graph(seed)
+    S = metrics.Simple.of_graph(H)
+    sent = pickle.loads(pickle.dumps(S))  # arrays only: its dicts are not rebuilt unless asked for
+    assert sent.number_of_edges() == S.number_of_edges() == H.number_of_edges()
+    assert metrics.communities(sent) == metrics.communities(S)
+    sources = list(H)[: max(1, len(H) // 4)]
+    light = pickle.loads(pickle.dumps(S.unweighted()))
+    for deps in (metrics.source_dependencies(sent, sources), metrics.source_dependencies(light, sources),
+                 metrics._plain_dependencies(light, sources)):
+        assert all(np.array_equal(a, b) for a, b in zip(deps, metrics.source_dependencies(S, sources)))
+    assert sent.adj == S.adj
