@@ -130,8 +130,10 @@ class GraphAccumulator:
                 continue
             key = (rtype, head, tail)
             s = rel.get(key)
-            if s is None:
-                s = rel[key] = [0, 0, [], [], "", ""]
+            if s is None:  # what the steps below make of a first relation
+                rel[key] = [1, 1, [evidence], [doc], date or "", date or ""]
+                seen_here.add(key)
+                continue
             s[0] += 1
             if key not in seen_here:
                 seen_here.add(key)
@@ -141,7 +143,10 @@ class GraphAccumulator:
             if len(s[2]) < MAX_EVIDENCE and evidence not in s[2]:
                 s[2].append(evidence)
             if date:
-                _see_dates(s, date)
+                if not s[4] or date < s[4]:
+                    s[4] = date
+                if not s[5] or date > s[5]:
+                    s[5] = date
 
     def merge(self, other: "GraphAccumulator") -> "GraphAccumulator":
         """Add ``other``'s documents, as if they had been added after this one's, in order.
