@@ -174,35 +174,86 @@ _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})").split
 _new_tuple = tuple.__new__
 
 
+def _is_break(gap: str) -> bool:
+    """Whether text between two tokens separates them: anything but spaces and tabs."""
+    return bool(gap.strip()) or "\n" in gap
+
+
+def _chunk_tokens(chunk: str) -> tuple[tuple, bool, bool]:
+    """``(tokens, break at start, break at end)`` of a space-free piece of text.
+
+    ``tokens`` holds ``(start, end, surface, norm, forms, break_before)`` relative to the
+    chunk; the first one's ``break_before`` is left to the caller, who also sees the text
+    before the chunk. The flags tell whether the text before the first token (or the whole
+    chunk, when it has none) and after the last one holds a break.
+
+    >>> _chunk_tokens("«بنغازي»،")[1:]
+    (True, True)
+    >>> [t[:3] for t in _chunk_tokens("طرابلس-مصراتة")[0]]
+    [(0, 6, 'طرابلس'), (7, 13, 'مصراتة')]
+    """
+    parts = _WORD_SPLIT(chunk)
+    tokens = []
+    pos = 0
+    gap = ""
+    for i in range(1, len(parts), 2):
+        surface = parts[i]
+        gap += parts[i - 1]
+        s = pos + len(parts[i - 1])
+        pos = s + len(surface)
+        forms = _surface_forms(surface)
+        if forms is None:
+            gap += surface  # a lone tatweel or diacritic: nothing to match, and not a word boundary
+            continue
+        tokens.append((s, pos, surface, forms[0], forms[1], _is_break(gap)))
+        gap = ""
+    if not tokens:
+        return (), _is_break(gap + parts[-1]), False
+    lead = tokens[0][5]
+    return tuple(tokens), lead, _is_break(gap + parts[-1])
+
+
+_CHUNKS: dict[str, tuple[tuple, bool, bool]] = {}
+
+
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word and number tokens of ``text[start:end]`` with offsets into ``text``.
 
     ``break_before`` is set when the text between a token and the previous one (or
     ``start``) holds anything but spaces and tabs: punctuation or a line break.
+
+    The text is cut at spaces (in C) and each piece looked up in a cache of its tokens:
+    words repeat, so the regular expression runs once per distinct piece.
+
+    >>> [(t.text, t.break_before) for t in tokenize("قال: «قوات  الردع»\\tفي\\nطرابلس")]
+    [('قال', False), ('قوات', True), ('الردع', False), ('في', True), ('طرابلس', True)]
     """
     end = len(text) if end is None else end
-    parts = _WORD_SPLIT(text[start:end])
     tokens: list[Token] = []
     append = tokens.append
-    get = _FORMS.get
+    get = _CHUNKS.get
     pos = start
-    skipped = ""  # surfaces of skipped tokens since the last token, with their gaps
-    for i in range(1, len(parts), 2):
-        gap = parts[i - 1]
-        surface = parts[i]
-        s = pos + len(gap)
-        pos = e = s + len(surface)
-        forms = get(surface, _MISSING)
-        if forms is _MISSING:
-            forms = _surface_forms(surface)
-        if forms is None:
-            skipped += gap + surface  # a lone tatweel or diacritic: nothing to match, and not a word boundary
+    pending = False  # a break in the text since the last token
+    for chunk in text[start:end].split(" "):
+        if not chunk:
+            pos += 1
             continue
-        if skipped:
-            gap, skipped = skipped + gap, ""
-        # one space, the usual case, is no break; neither is no gap at all
-        brk = gap != " " and gap != "" and (bool(gap.strip()) or "\n" in gap)
-        append(_new_tuple(Token, (s, e, surface, forms[0], forms[1], brk)))
+        cached = get(chunk)
+        if cached is None:
+            if len(_CHUNKS) >= _MAX_FORMS:
+                _CHUNKS.clear()  # keeps memory flat on huge corpora
+            cached = _CHUNKS[chunk] = _chunk_tokens(chunk)
+        rel, lead, trail = cached
+        if rel:
+            s, e, surface, norm, forms, _ = rel[0]
+            append(_new_tuple(Token, (pos + s, pos + e, surface, norm, forms, pending or lead)))
+            for k in range(1, len(rel)):
+                s, e, surface, norm, forms, brk = rel[k]
+                append(_new_tuple(Token, (pos + s, pos + e, surface, norm, forms, brk)))
+            pending = trail
+        elif lead:
+            pending = True
+        pos += len(chunk) + 1
     return tokens
 
 

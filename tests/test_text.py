@@ -1,5 +1,5 @@
 """The Arabic text layer: normalisation, proclitics, tokens and sentences with offsets."""
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conflictkg.extractors.text import clitic_forms, normalize, normalize_phrase, split_sentences, tokenize
@@ -74,3 +74,33 @@ def test_tokens_never_have_an_empty_normal_form():
     toks = tokenize("سرت ـ وَ ً الجفرة")
     assert [t.text for t in toks] == ["سرت", "وَ", "الجفرة"]
     assert all(t.norm for t in toks)
+
+
+def _tokens_by_definition(text, start, end):
+    """(start, end, surface, break_before) straight from WORD_RE: a break is anything but
+    spaces and tabs in the text since the previous kept token (or ``start``)."""
+    from conflictkg.extractors.text import WORD_RE
+
+    out, gap_from = [], start
+    for m in WORD_RE.finditer(text, start, end):
+        if not normalize(m.group()):
+            continue  # a lone tatweel or diacritic: part of the next gap
+        gap = text[gap_from : m.start()]
+        out.append((m.start(), m.end(), m.group(), bool(gap.strip()) or "\n" in gap))
+        gap_from = m.end()
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ARABIC_LIKE, st.text(alphabet=st.sampled_from(list("سرت ـً  \t\n\u00a0،.«")), max_size=60),
+                 st.text(max_size=200)), st.data())
+@example("قال: «قوات  الردع»\tفي\nطرابلس، ثم ـ مصراتة .سرت", None)
+def test_tokenize_matches_the_word_pattern(text, data):
+    # tokenize cuts at spaces and caches pieces; it must find exactly the words and
+    # breaks that the word pattern itself finds, in any span of any text
+    start = data.draw(st.integers(0, len(text))) if data else 0
+    end = data.draw(st.integers(start, len(text))) if data else len(text)
+    got = [(t.start, t.end, t.text, t.break_before) for t in tokenize(text, start, end)]
+    assert got == _tokens_by_definition(text, start, end)
+    twice = [(t.start, t.end, t.text, t.break_before) for t in tokenize(text, start, end)]
+    assert twice == got  # the same from the cache
