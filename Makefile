@@ -14,10 +14,13 @@ $(BIN)/conflictkg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,compiled]'
 	@touch $@
 
+# The extractors compiled with Cython (~20% faster; a no-op when the sources have not
+# changed since). Without a C compiler conflictkg runs as plain Python: not an error.
 setup: $(BIN)/conflictkg
+	@$(BIN)/conflictkg compile || echo "note: extractors not compiled; conflictkg runs as plain Python"
 
 demo: setup
 	$(BIN)/conflictkg build examples/corpus examples/news.jsonl examples/news.csv --out $(OUT)
@@ -34,4 +37,4 @@ bench: setup
 	$(BIN)/python bench/bench_dask.py
 
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) out build *.egg-info extractors/_compiled

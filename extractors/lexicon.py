@@ -17,13 +17,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Iterable
 
 from conflictkg.records import ENTITY_TYPES
 
 from .text import WORD_RE, normalize, normalize_phrase
 
-LEXICON_DIR = Path(__file__).with_name("lexicons")
+# the package folder, not this file's: a compiled copy of this module lives elsewhere
+LEXICON_DIR = Path(str(files("conflictkg.extractors"))) / "lexicons"
 
 
 class LexiconError(ValueError):
@@ -105,7 +108,7 @@ class Lexicon:
         return [self.entries[i] for i in self.by_phrase.get(normalize_phrase(text), [])]
 
     @classmethod
-    def load(cls, extra: list[str | os.PathLike] = (), builtin: bool = True) -> "Lexicon":
+    def load(cls, extra: Iterable[str | os.PathLike] = (), builtin: bool = True) -> "Lexicon":
         paths = sorted(LEXICON_DIR.glob("*.tsv")) if builtin else []
         paths += [Path(p) for p in extra]
         entries = []

@@ -88,6 +88,16 @@ def document_passes(analysis: Analysis, mentions: list[Mention]) -> list[Mention
     return _honoured_names(index, out)
 
 
+class _TokenIndex:
+    def __init__(self, analysis: Analysis):
+        self.tokens = analysis.tokens
+        self.starts = [analysis.token_starts(si) for si in range(len(analysis.tokens))]
+
+    def at(self, sentence: int, offset: int) -> int:
+        """Index of the token of ``sentence`` that contains ``offset``."""
+        return max(0, bisect_right(self.starts[sentence], offset) - 1)
+
+
 # Unit nouns whose name honours a person (كتيبة عمر المختار); not كتائب (كتائب القذافي: his).
 HONOUR_UNITS = _norm_set("كتيبة، الكتيبة، لواء، سرية، سرايا")
 
@@ -109,16 +119,6 @@ def _honoured_names(index: _TokenIndex, mentions: list[Mention]) -> list[Mention
     outside = {m.text for m in mentions if m.type in PEOPLE and m not in inside}
     drop = {id(m) for m in inside if m.text not in outside}
     return [m for m in mentions if id(m) not in drop]
-
-
-class _TokenIndex:
-    def __init__(self, analysis: Analysis):
-        self.tokens = analysis.tokens
-        self.starts = [analysis.token_starts(si) for si in range(len(analysis.tokens))]
-
-    def at(self, sentence: int, offset: int) -> int:
-        """Index of the token of ``sentence`` that contains ``offset``."""
-        return max(0, bisect_right(self.starts[sentence], offset) - 1)
 
 
 def _aliases(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:

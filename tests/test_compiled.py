@@ -1,0 +1,97 @@
+"""The compiled extractors (``conflictkg compile``) give what the plain Python ones give,
+and are never used in place of edited sources."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conflictkg import extractors
+from conflictkg.extractors import compiled
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Extracts every .txt under the given folders and pickles what the tests compare.
+_EXTRACT = r"""
+import pickle, sys
+from pathlib import Path
+from conflictkg.extractors import COMPILED, ExtractionPipeline
+from conflictkg.extractors import relations
+from conflictkg.records import Document
+paths = sorted(p for d in sys.argv[2:] for p in Path(d).rglob("*.txt"))
+pipeline = ExtractionPipeline(("lexicon", "pattern"), ())
+out = []
+for p in paths:
+    r = pipeline(Document(id=p.name, text=p.read_text(encoding="utf-8")))
+    out.append((p.name,
+                [(m.sentence, m.start, m.end, m.text, m.type, m.extractor, m.canonical, sorted((m.attrs or {}).items())) for m in r.mentions],
+                [(x.type, x.head, x.tail, x.sentence, x.evidence, x.extractor) for x in r.relations],
+                [(s.index, s.start, s.end) for s in r.sentences]))
+pickle.dump((str(COMPILED), relations.__file__, out), open(sys.argv[1], "wb"))
+"""
+
+
+def _extract(tmp_path: Path, name: str, env: dict) -> tuple:
+    target = tmp_path / name
+    folders = [str(ROOT / "tests" / "data"), str(ROOT / "examples")]
+    proc = subprocess.run([sys.executable, "-c", _EXTRACT, str(target), *folders],
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return pickle.loads(target.read_bytes())
+
+
+@pytest.mark.skipif(extractors.COMPILED is None, reason="extractors not compiled here (conflictkg compile)")
+def test_compiled_extractors_give_the_same_results(tmp_path):
+    _, fast_file, fast = _extract(tmp_path, "compiled.pkl", {compiled.PURE_ENV: ""})
+    pure_dir, pure_file, pure = _extract(tmp_path, "pure.pkl", {compiled.PURE_ENV: "1"})
+    assert not fast_file.endswith(".py") and pure_file.endswith(".py")
+    assert pure_dir == "None"
+    assert len(pure) >= 20 and sum(len(doc[1]) for doc in pure) > 500  # a real comparison
+    for a, b in zip(fast, pure):
+        assert a == b, f"compiled and plain extractors differ on {a[0]}"
+    assert len(fast) == len(pure)
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    for src in compiled.compiled_sources():
+        shutil.copy2(src, pkg / src.name)
+    return pkg
+
+
+def test_compiled_modules_are_used_only_for_the_sources_they_came_from(tmp_path, monkeypatch):
+    monkeypatch.delenv(compiled.PURE_ENV, raising=False)
+    pkg = _package_copy(tmp_path)
+    search_path = [str(pkg)]
+    assert compiled.activate(search_path, pkg) is None  # never compiled
+    folder = compiled.compiled_dir(pkg)
+    folder.mkdir(parents=True)  # as compile_package leaves it
+    assert compiled.activate(search_path, pkg) == folder
+    assert search_path == [str(folder), str(pkg)]
+
+    (pkg / "relations.py").write_text((pkg / "relations.py").read_text() + "\n# edited\n")
+    search_path = [str(pkg)]
+    assert compiled.activate(search_path, pkg) is None  # the edit is not shadowed
+    assert search_path == [str(pkg)]
+    assert compiled.compiled_dir(pkg) != folder
+
+
+def test_pure_env_turns_compiled_modules_off(tmp_path, monkeypatch):
+    pkg = _package_copy(tmp_path)
+    compiled.compiled_dir(pkg).mkdir(parents=True)
+    monkeypatch.setenv(compiled.PURE_ENV, "1")
+    assert compiled.activate([str(pkg)], pkg) is None
+    monkeypatch.setenv(compiled.PURE_ENV, "0")
+    assert compiled.activate([str(pkg)], pkg) is not None
+
+
+def test_compile_check_reports_what_is_in_use():
+    proc = subprocess.run([sys.executable, "-m", "conflictkg", "compile", "--check"], capture_output=True, text=True,
+                          env={**os.environ, compiled.PURE_ENV: "1"}, timeout=120)
+    assert proc.returncode == 1 and "plain Python" in proc.stdout
