@@ -169,15 +169,22 @@ def _preposition_before(tokens: list[Token], i: int, cut: int) -> bool:
 def _in_list(analysis: Analysis, tokens: list[Token], i: int, k: int, cut: int, places) -> bool:
     """The name is an item of a list of places (سوكنة وودان وهون، سبها، الكفرة)."""
 
-    def joined(a: int) -> bool:  # token a is joined to the one before by و or a comma
-        return 0 < a < len(tokens) and (tokens[a].norm[0] == "و" or _comma_before(analysis, tokens, a))
-
     n = len(tokens)
-    after_ok = i + k >= n or joined(i + k)
+    after_ok = i + k >= n or _joined(analysis, tokens, i + k)
     if i - 1 in places and (tokens[i].norm[0] == "و" and cut or _comma_before(analysis, tokens, i)):
         # the place before is itself a list item, or the list goes on after this name
-        return after_ok or any(joined(a) for a in range(max(1, i - 3), i))
-    return i + k in places and joined(i + k) and (i == 0 or joined(i))
+        return after_ok or any(_joined(analysis, tokens, a) for a in range(max(1, i - 3), i))
+    return i + k in places and _joined(analysis, tokens, i + k) and (i == 0 or _joined(analysis, tokens, i))
+
+
+def _joined(analysis: Analysis, tokens: list[Token], a: int) -> bool:
+    """Token ``a`` is joined to the one before by و or a comma.
+
+    (A module function, not a closure in ``_in_list``: compiled, a closure used by a
+    generator forms a reference cycle that kept each document's analysis alive until
+    the cyclic garbage collector ran.)
+    """
+    return 0 < a < len(tokens) and (tokens[a].norm[0] == "و" or _comma_before(analysis, tokens, a))
 
 
 def _comma_before(analysis: Analysis, tokens: list[Token], i: int) -> bool:
