@@ -690,10 +690,7 @@ class CueRelationExtractor:
         text = analysis.document.text
         if text[ma.start - 1 : ma.start] not in (" ", ""):
             return  # checked first: cheaper than the word search below
-        before = WORD_RE.findall(text[max(0, ma.start - 40) : ma.start])
-        if not before:
-            return
-        role = _role_word(before[-1])
+        role = _role_word(_word_before(analysis, si, ma.start, text))
         if role is None:
             return
         # the group may be followed by what it answers to (آمر غرفة X التابع للقيادة العامة العميد Y)
@@ -733,6 +730,21 @@ def _tribe_named_as_such(text: str, mentions: list[Mention], m: Mention) -> bool
             return False
         start = prev.start
     return False
+
+
+def _word_before(analysis: Analysis, si: int, start: int, text: str) -> str:
+    """The last word within 40 characters before ``start`` (a token start), "" if none.
+
+    Usually the previous token of the sentence; the regex over the raw text only where
+    that may differ (first token of a sentence, anything but one space between them).
+    """
+    k = bisect_right(analysis.token_starts(si), start) - 1
+    if k >= 1:
+        prev = analysis.tokens[si][k - 1]
+        if prev.end == start - 1 and start - prev.start <= 40:
+            return prev.text
+    before = WORD_RE.findall(text[max(0, start - 40) : start])
+    return before[-1] if before else ""
 
 
 @lru_cache(maxsize=50_000)
