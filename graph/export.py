@@ -78,7 +78,8 @@ def _graphml_value(value, gtype: str) -> str:
     value = _flat(value)
     if gtype == "boolean":
         return "true" if value else "false"
-    return escape(_NOT_XML.sub(" ", str(value)))
+    text = str(value)
+    return text if _XML_SPECIAL.search(text) is None else escape(_NOT_XML.sub(" ", text))
 
 
 def _graphml_text(value, gtype: str) -> str:
@@ -147,10 +148,64 @@ def write_graphml_nodes(G: nx.MultiDiGraph, fh, node_keys: dict[str, str]) -> No
     fh.write("".join(out))
 
 
-def write_graphml_edges(G: nx.MultiDiGraph, fh, edge_keys: dict[str, str]) -> None:
-    """The ``<edge>`` elements of :func:`write_graphml`, in ``G.edges`` order."""
-    tags = {k: f"      <data key={quoteattr(k)}>" for k in edge_keys}
+class KeysNeeded(Exception):
+    """``write_graphml_edges`` without the edge keys met a value whose text depends on
+    its key's type (a bool): the keys must be found first."""
+
+
+# values written the same whatever their key's GraphML type (only a key of bools is "boolean")
+_KEY_FREE = frozenset({str, int, float, list, tuple, set, type(None)})
+
+
+class _Unknown(dict):
+    """Key types while they are being found: only the _KEY_FREE values are written, for
+    which any type but "boolean" gives the same text."""
+
+    def __missing__(self, key):
+        return "string"
+
+
+def _shape(d: dict) -> tuple:
+    return tuple(d), tuple(map(type, d.values()))
+
+
+def _form(rendered: str, fields: dict[str, str]) -> str:
+    """A %-format from ``rendered``, a text made from placeholder values: each
+    placeholder's text (``fields``: its text → field name) becomes that field.
+
+    >>> _form('<a x="@x@">50%</a>', {"@x@": "x"}) % {"x": 7}
+    '<a x="7">50%</a>'
+    """
+    form = rendered.replace("%", "%%")
+    for text, name in fields.items():
+        if text not in form:
+            raise ValueError(f"placeholder {text!r} not in {rendered!r}")
+        form = form.replace(text, f"%({name})s")
+    return form
+
+
+def _edges_of(edges):
+    """``(a, b, key, data)`` of a graph's edges, or ``edges`` itself when it is not a graph."""
+    return edges.edges(keys=True, data=True) if isinstance(edges, nx.Graph) else edges
+
+
+def write_graphml_edges(edges, fh, edge_keys: dict[str, str] | None = None) -> dict[str, str]:
+    """The ``<edge>`` elements of :func:`write_graphml`, in order; returns the edge keys.
+
+    ``edges``: a graph, or its edges as ``GraphAccumulator.edges`` gives them (a
+    co-occurrence's data as a tuple: those are written from one %-format). Without
+    ``edge_keys``, the keys are found on the way, and ``KeysNeeded`` is raised if a
+    value's text depends on them.
+    """
+    from conflictkg.graph.model import cooc_data
+
+    finding = edge_keys is None
+    gtypes = edge_keys if not finding else _Unknown()
+    shapes: dict = {}
+    tags: dict = {}
     ids: dict = {}  # node or key → its quoted attribute value
+    texts: dict = {}  # a co-occurrence's date → its text
+    forms: dict = {}  # key → the %-format of its co-occurrence edges
 
     def q(x) -> str:
         if type(x) is not str:  # 1, 1.0 and True are one dict key
@@ -160,13 +215,44 @@ def write_graphml_edges(G: nx.MultiDiGraph, fh, edge_keys: dict[str, str]) -> No
             s = ids[x] = quoteattr(x)
         return s
 
+    def element(a, b, key, d, seen: bool = True) -> str:
+        for k in d:
+            if k not in tags:
+                tags[k] = f"      <data key={quoteattr(k)}>"
+        if finding and seen:
+            shape = _shape(d)
+            if shape not in shapes:
+                if not _KEY_FREE.issuperset(shape[1]):
+                    raise KeysNeeded(key)
+                shapes[shape] = d
+        return f"    <edge source={q(a)} target={q(b)} id={q(key)}>\n{_data_lines(d, tags, gtypes)}    </edge>\n"
+
+    def date(v) -> str:
+        s = texts.get(v)
+        if s is None:
+            s = texts[v] = _graphml_text(v, "string")
+        return s
+
     out = []
-    for a, b, key, d in G.edges(keys=True, data=True):
-        out.append(f"    <edge source={q(a)} target={q(b)} id={q(key)}>\n{_data_lines(d, tags, edge_keys)}    </edge>\n")
+    for a, b, key, d in _edges_of(edges):
+        if type(d) is not tuple:
+            out.append(element(a, b, key, d))
+        elif type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str:
+            form = forms.get(key)
+            if form is None:  # the first: written in full, and its form made
+                out.append(element(a, b, key, cooc_data(*d)))
+                form = forms[key] = _form(element("@a@", "@b@", key, cooc_data("@n@", "@d@", "@f@", "@l@"), seen=False),
+                                          {'"@a@"': "a", '"@b@"': "b", "@n@": "n", "@d@": "d", "@f@": "f", "@l@": "l"})
+                continue
+            n, docs, first, last = d
+            out.append(form % {"a": q(a), "b": q(b), "n": n, "d": docs, "f": date(first), "l": date(last)})
+        else:
+            out.append(element(a, b, key, cooc_data(*d)))
         if len(out) >= 4096:
             fh.write("".join(out))
             out.clear()
     fh.write("".join(out))
+    return _graphml_keys(shapes.values()) if finding else edge_keys
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:
@@ -252,9 +338,44 @@ def write_json_nodes(G: nx.MultiDiGraph, fh) -> None:
     _write_items(fh, ({**d, "id": n} for n, d in G.nodes(data=True)))
 
 
-def write_json_links(G: nx.MultiDiGraph, fh) -> None:
-    """The items of the ``links`` array of :func:`write_json`."""
-    _write_items(fh, ({**d, "source": a, "target": b, "key": k} for a, b, k, d in G.edges(keys=True, data=True)))
+def write_json_links(edges, fh) -> None:
+    """The items of the ``links`` array of :func:`write_json`. ``edges``: as
+    :func:`write_graphml_edges` takes them."""
+    from conflictkg.graph.model import cooc_data
+
+    links = ({**d, "source": a, "target": b, "key": k} for a, b, k, d in _edges_of(edges))
+    if isinstance(edges, nx.Graph):
+        _write_items(fh, links)
+        return
+    texts: dict = {}  # id or date → its JSON
+    forms: dict = {}  # key → the %-format of its co-occurrence links
+
+    def text(v) -> str:
+        s = texts.get(v)
+        if s is None:
+            s = texts[v] = _dumps(v)
+        return s
+
+    out, opening = [], True
+    for a, b, key, d in edges:
+        if type(d) is tuple and type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str \
+                and type(a) is str and type(b) is str:
+            form = forms.get(key)
+            if form is None:
+                form = forms[key] = _form(_dumps({**cooc_data("@n@", "@d@", "@f@", "@l@"), "source": "@a@", "target": "@b@",
+                                                  "key": key}),
+                                          {'"@a@"': "a", '"@b@"': "b", '"@n@"': "n", '"@d@"': "d", '"@f@"': "f", '"@l@"': "l"})
+            n, docs, first, last = d
+            out.append(form % {"a": text(a), "b": text(b), "n": n, "d": docs, "f": text(first), "l": text(last)})
+        else:
+            data = cooc_data(*d) if type(d) is tuple else d
+            out.append(_dumps({**data, "source": a, "target": b, "key": key}))
+        if len(out) >= 4096:
+            fh.write(("" if opening else ", ") + ", ".join(out))
+            out.clear()
+            opening = False
+    if out:
+        fh.write(("" if opening else ", ") + ", ".join(out))
 
 
 def read_json(path: str | Path) -> nx.MultiDiGraph:

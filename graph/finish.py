@@ -11,10 +11,13 @@ byte, but the metrics are computed by helper processes while this one writes:
   terms are added up here, in source order), the few hundred nodes the report shows
   for its layout.
 * Two forked processes write the edges of GraphML and of the JSON file (they need no
-  metrics) to part files, while this one reads the edges once for all it needs from
-  them (simple view, the report's subgraph and tie lists): the pages the three read
-  are copied twice (a few tens of MB per 100k edges), not once per reader. Meanwhile this one sets the
-  metrics, writes the report and the nodes, and joins head, nodes, edge part and tail.
+  metrics) to part files (``edge_writers``). The build forks them before the graph
+  exists, from the graph's evidence (``GraphAccumulator.edges``): they share none of
+  the graph's pages, and start while this process is still making it. Given only the
+  graph, they are forked first and read its edges. Meanwhile this one reads the edges
+  once for all it needs from them (simple view, the report's subgraph and tie lists),
+  sets the metrics, writes the report and the nodes, and joins head, nodes, edge part
+  and tail.
 
 A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
 helpers are stopped.
@@ -28,9 +31,11 @@ import networkx as nx
 
 from conflictkg.forked import Forked, finish
 from conflictkg.graph import export, metrics, report_html
+from conflictkg.graph.model import cooc_data
 from conflictkg.workfiles import append_file
 
 BETWEENNESS_PROCESSES = 2
+GRAPHML_EDGES, JSON_LINKS = ".graph.graphml.edges", ".graph.json.links"  # the writers' part files
 
 
 class Helpers:
@@ -57,18 +62,41 @@ class Helpers:
             child.kill()
 
 
-def _graphml_edges(G: nx.MultiDiGraph, part: Path) -> dict[str, str]:
-    """The edge elements of GraphML, to a part file; returns the GraphML edge keys."""
-    keys = export._graphml_keys(d for *_, d in G.edges(data=True))
+def _graphml_edges(edges, part: Path) -> dict[str, str]:
+    """The edge elements of GraphML, to a part file; returns the GraphML edge keys.
+    ``edges()``: the edges, afresh at each call (a graph, or ``GraphAccumulator.edges``)."""
     with open(part, "w", encoding="utf-8") as fh:
-        export.write_graphml_edges(G, fh, keys)
-    return keys
+        try:
+            return export.write_graphml_edges(edges(), fh)  # the keys found on the way
+        except export.KeysNeeded:
+            pass
+    keys = export._graphml_keys(d if isinstance(d, dict) else cooc_data(*d) for *_, d in export._edges_of(edges()))
+    with open(part, "w", encoding="utf-8") as fh:
+        return export.write_graphml_edges(edges(), fh, keys)
 
 
-def _json_links(G: nx.MultiDiGraph, part: Path) -> None:
-    """The links of the JSON file, to a part file."""
+def _json_links(edges, part: Path) -> None:
+    """The links of the JSON file, to a part file (``edges`` as for ``_graphml_edges``)."""
     with open(part, "w", encoding="utf-8") as fh:
-        export.write_json_links(G, fh)
+        export.write_json_links(edges(), fh)
+
+
+def edge_writers(edges, folder: str | Path) -> list[Forked]:
+    """Fork the two processes that write the edges of GraphML and of the JSON file to part
+    files in ``folder`` (``add_metrics_and_write`` joins them): ``edges()`` gives the
+    edges, a graph's or ``GraphAccumulator.edges``. With the latter they are forked
+    before the graph exists and share none of its pages; they also start sooner."""
+    folder = Path(folder)
+    writers: list[Forked] = []
+    try:
+        # nice 0: they take longest
+        writers.append(Forked(_graphml_edges, edges, folder / GRAPHML_EDGES, name="the GraphML edges", nice=0))
+        writers.append(Forked(_json_links, edges, folder / JSON_LINKS, name="the JSON links", nice=0))
+    except BaseException:
+        for writer in writers:
+            writer.kill()
+        raise
+    return writers
 
 
 def _chunks(items: list, n: int) -> list[list]:
@@ -76,13 +104,20 @@ def _chunks(items: list, n: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, helpers: Helpers | None = None) -> list[str]:
+def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, helpers: Helpers | None = None,
+                          writers: list[Forked] | None = None) -> list[str]:
     """``metrics.add_metrics(G)`` and ``export.write_build_exports(G, folder)``: with
     ``helpers``, side by side (see the module docstring), else one after the other;
     ``lap(stage)`` is called when the metrics are done ("metrics") and at the end
-    ("export"). Returns the names of the files written."""
+    ("export"). ``writers``: what ``edge_writers`` started for ``G``'s edges, if it
+    was called already. Returns the names of the files written."""
     folder = Path(folder)
     if helpers is None:
+        for writer in writers or ():
+            writer.kill()
+        for name in (GRAPHML_EDGES, JSON_LINKS):
+            if (folder / name).exists():
+                os.unlink(folder / name)
         metrics.add_metrics(G)
         if lap:
             lap("metrics")
@@ -90,13 +125,10 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         if lap:
             lap("export")
         return written
-    parts = {"graphml": folder / ".graph.graphml.edges", "json": folder / ".graph.json.links"}
-    writers: list[Forked] = []
+    parts = {"graphml": folder / GRAPHML_EDGES, "json": folder / JSON_LINKS}
     try:
-        # first, as they take longest (three processes read the edges, this one and the two
-        # writers, so two copies of their pages are made, whoever reads first)
-        writers = [Forked(_graphml_edges, G, parts["graphml"], name="the GraphML edges", nice=0),
-                   Forked(_json_links, G, parts["json"], name="the JSON links", nice=0)]
+        if writers is None:  # first, as they take longest (G's pages they read are copied)
+            writers = edge_writers(lambda: G, folder)
         S = metrics.Simple.of_multigraph(G)
         metrics.add_degrees(G, S)
         sources = metrics.betweenness_sources(S) if len(S) else []
@@ -155,7 +187,7 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
             fh.write(export.JSON_TAIL)
     finally:
         helpers.kill()  # done (each result was waited for) or failed: none may stay behind
-        for writer in writers:
+        for writer in writers or ():
             writer.kill()
         for part in parts.values():
             if part.exists():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+import itertools
 from itertools import groupby
 
 import networkx as nx
@@ -272,14 +273,12 @@ class GraphAccumulator:
             if b not in succ:
                 add_node(b)
             # a pair is unique (a < b): this edge is new, and no other a → b edge came first
-            succ[a][b] = pred[b][a] = {CO_OCCURS_WITH: {"type": CO_OCCURS_WITH, "weight": n, "sentences": n,
-                                                        "documents": d, "first_seen": f, "last_seen": l}}
-        for (rtype, head, tail), (count, documents, evidence, doc_ids, f, l) in self._rel.items():
+            succ[a][b] = pred[b][a] = {CO_OCCURS_WITH: cooc_data(n, d, f, l)}
+        for (rtype, head, tail), stats in self._rel.items():
             for n in (head, tail):
                 if n not in succ:
                     add_node(n)
-            data = {"type": rtype, "count": count, "documents": documents, "evidence": list(evidence),
-                    "doc_ids": list(doc_ids), "first_seen": f, "last_seen": l}
+            data = relation_data(rtype, stats)
             keyed = succ[head].get(tail)
             if keyed is None:
                 succ[head][tail] = pred[tail][head] = {rtype: data}
@@ -288,6 +287,92 @@ class GraphAccumulator:
             else:
                 keyed[rtype] = data
         return G
+
+    def edges(self, entities: dict[str, Entity]):
+        """The edges of ``to_networkx(entities)`` in the order of its ``edges(keys=True,
+        data=True)``, without making the graph: ``(a, b, key, data)``, where ``data`` is
+        the edge's dict for a relation and, for a co-occurrence, the tuple ``(sentences,
+        documents, first_seen, last_seen)`` of ``cooc_data``. Writers render the many
+        co-occurrences from that tuple; nothing per edge stays in memory.
+
+        The graph lists a node's edges by neighbour, in the order each neighbour was
+        first reached from it: co-occurrences first (pairs in first-seen order), then
+        relations, which join a co-occurrence's neighbour when they share it.
+
+        >>> g = GraphAccumulator()
+        >>> g.add_document("d1", "", [(0, "a"), (0, "b"), (0, "c")], [("FIGHTS", "b", "a", 0, "b a"), ("LEADS", "a", "c", 0, "a c")])
+        >>> ents = {e: Entity(e, "PLACE", e, [e]) for e in "cab"}
+        >>> [(a, b, k) for a, b, k, _ in g.edges(ents)]
+        [('a', 'b', 'CO_OCCURS_WITH'), ('a', 'c', 'CO_OCCURS_WITH'), ('a', 'c', 'LEADS'), ('b', 'c', 'CO_OCCURS_WITH'), ('b', 'a', 'FIGHTS')]
+        >>> [(a, b, k) for a, b, k in g.to_networkx(ents).edges(keys=True)] == _
+        True
+        """
+        if any(rtype == CO_OCCURS_WITH for rtype, _, _ in self._rel):  # merged into one dict: rare, slow
+            yield from ((a, b, k, d) for a, b, k, d in self.to_networkx(entities).edges(keys=True, data=True))
+            return
+        s = self._summed()
+        # the nodes in to_networkx's order: the entities, then any other id an edge names
+        ids = self.ids
+        position = {n: i for i, n in enumerate(entities)}
+        id_of = np.array(ids + [None], dtype=object)
+        if any(e not in position for e in ids):
+            for e in itertools.chain.from_iterable(zip(s.a.tolist(), s.b.tolist())):
+                position.setdefault(ids[e], len(position))
+        for _, head, tail in self._rel:
+            position.setdefault(head, len(position))
+            position.setdefault(tail, len(position))
+        code_position = np.array([position.get(e, -1) for e in ids] or [0], dtype=np.int64)  # -1: in no edge
+        # each edge's source, the moment its (source, target) slot was first filled, and its own
+        n_ids, P = max(len(ids), 1), len(s.a)
+        first_of: dict = {}  # (head, tail) → the first relation between them
+        heads, head_codes, tail_codes, firsts = [], [], [], []
+        for j, (_, head, tail) in enumerate(self._rel):
+            heads.append(position[head])
+            head_codes.append(self._code.get(head, -1))
+            tail_codes.append(self._code.get(tail, -1))
+            firsts.append(first_of.setdefault((head, tail), j))
+        del first_of
+        rel_slot = P + np.array(firsts, dtype=np.int64)
+        # a relation between a co-occurring pair, from the smaller id, shares the pair's slot
+        head_codes, tail_codes = np.array(head_codes, dtype=np.int64), np.array(tail_codes, dtype=np.int64)
+        rel_key = head_codes * n_ids + tail_codes
+        pair_key = s.a.astype(np.int64) * n_ids + s.b
+        by_key = np.argsort(pair_key)
+        at = np.minimum(np.searchsorted(pair_key, rel_key, sorter=by_key), max(P - 1, 0))
+        if P:
+            shared = (head_codes >= 0) & (tail_codes >= 0) & (pair_key[by_key[at]] == rel_key)
+            rel_slot[shared] = by_key[at[shared]]
+        del head_codes, tail_codes, firsts, rel_key, pair_key, by_key, at
+        source = np.concatenate([code_position[s.a], np.array(heads, dtype=np.int64)])
+        slot = np.concatenate([np.arange(P), np.array(rel_slot, dtype=np.int64)])
+        order = np.lexsort((np.arange(len(slot)), slot, source))
+        del source, slot, heads
+        relations = list(self._rel.items())
+        for lo in range(0, len(order), 1 << 16):
+            block = order[lo:lo + (1 << 16)]
+            pairs = block[block < P]
+            cooc = zip(id_of[s.a[pairs]].tolist(), id_of[s.b[pairs]].tolist(), s.count[pairs].tolist(),
+                       s.docs[pairs].tolist(), s.first[pairs].tolist(), s.last[pairs].tolist())
+            for e in block.tolist():
+                if e < P:
+                    a, b, n, d, f, l = next(cooc)
+                    yield a, b, CO_OCCURS_WITH, (n, d, f, l)
+                else:
+                    (rtype, head, tail), stats = relations[e - P]
+                    yield head, tail, rtype, relation_data(rtype, stats)
+
+
+def cooc_data(sentences: int, documents: int, first: str, last: str) -> dict:
+    """The data of a ``CO_OCCURS_WITH`` edge."""
+    return {"type": CO_OCCURS_WITH, "weight": sentences, "sentences": sentences, "documents": documents,
+            "first_seen": first, "last_seen": last}
+
+
+def relation_data(rtype: str, stats: list) -> dict:
+    """The data of a relation edge, from its ``[count, documents, evidence, doc_ids, first, last]``."""
+    count, documents, evidence, doc_ids, first, last = stats
+    return {"type": rtype, "count": count, "documents": documents, "evidence": list(evidence),
+            "doc_ids": list(doc_ids), "first_seen": first, "last_seen": last}
 
 
 def _see_dates(s: list, date: str) -> None:

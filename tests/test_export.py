@@ -80,6 +80,43 @@ def test_graphml_types_and_escapes_every_kind_of_value(tmp_path):
     assert (e["s"], e["ev"], e["w"], e["both"]) == ("a b>", ["e&"], 1.0, "1")  # XML cannot carry \x01 at all
 
 
+def test_edges_written_from_the_evidence_are_the_graphs_byte_for_byte(tmp_path):
+    """The build's writers take the edges from the evidence (co-occurrences as tuples,
+    written from one format); the bytes are what writing the graph's edges gives, with
+    hostile text, and with a value whose text needs the key types (found first then)."""
+    import io
+
+    from conflictkg.graph import export, finish
+    from conflictkg.graph.model import GraphAccumulator
+    from conflictkg.records import Entity
+
+    acc = GraphAccumulator()
+    ids = ["a", 'b"<&', "c%s", "d"]
+    for i in range(40):
+        ments = [(i % 3, ids[(i * 7 + j) % 4]) for j in range(i % 5)]
+        rels = [("FIGHTS", ids[i % 4], ids[(i + 1) % 4], 0, f"قصف & <{i % 3}> \x0c %s")] if i % 4 else []
+        acc.add_document(f"d{i}", ["", "2024-01-0%d" % (i % 9 + 1), "x&<"][i % 3], ments, rels)
+    G = acc.to_networkx({e: Entity(e, "PLACE", e, [e]) for e in ids[:3]})
+    edges = lambda: acc.edges({e: Entity(e, "PLACE", e, [e]) for e in ids[:3]})  # noqa: E731
+    keys = export._graphml_keys(d for *_, d in G.edges(data=True))
+    want, got = io.StringIO(), io.StringIO()
+    export.write_graphml_edges(G, want, keys)
+    assert export.write_graphml_edges(edges(), got) == keys and got.getvalue() == want.getvalue()
+    want, got = io.StringIO(), io.StringIO()
+    export.write_json_links(G, want)
+    export.write_json_links(edges(), got)
+    assert got.getvalue() == want.getvalue() and want.getvalue().count('"key": "CO_OCCURS_WITH"') == len(acc.cooc) > 3
+
+    G.add_edge("a", "d", key="X", flag=True)  # a bool: its text depends on the key's type
+    G.add_edge("d", "a", key="X", flag=1)
+    keys = export._graphml_keys(d for *_, d in G.edges(data=True))
+    want = io.StringIO()
+    export.write_graphml_edges(G, want, keys)
+    assert finish._graphml_edges(lambda: list(G.edges(keys=True, data=True)), tmp_path / "part") == keys
+    assert (tmp_path / "part").read_text(encoding="utf-8") == want.getvalue()
+    assert '<data key="flag">True</data>' in want.getvalue()
+
+
 def test_gephi_sees_labels_and_weights_in_gexf(built, graph, tmp_path):
     out = write_format(select(built), "gexf", tmp_path / "g.gexf")
     root = ET.parse(out).getroot()

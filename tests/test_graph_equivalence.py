@@ -92,6 +92,22 @@ def test_graph_is_what_add_node_and_add_edge_make():
     assert _orders(acc.to_networkx(entities)) == _orders(reference)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_edges_come_as_the_graph_lists_them(seed, monkeypatch):
+    """``GraphAccumulator.edges`` gives the graph's edges, data and order, without it:
+    relations sharing a co-occurring pair, others alone, ids no entity has."""
+    monkeypatch.setattr(model, "SMALL_LOG", 0 if seed % 2 else 10**9)  # both ways of adding up
+    docs, ents = random_documents(seed, n=random.Random(seed).choice([3, 80, 300]))
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    kept = ents[:-2] if seed % 3 else ents[::-1]  # some ids left out of the entities; another order
+    entities = {e: Entity(e, "PLACE", e.upper(), [e]) for e in kept}
+    edges = [(a, b, k, model.cooc_data(*d) if isinstance(d, tuple) else d) for a, b, k, d in acc.edges(entities)]
+    assert edges == list(acc.to_networkx(entities).edges(keys=True, data=True))
+    assert any(isinstance(d, tuple) for *_, d in acc.edges(entities)) == bool(acc.cooc)
+
+
 def random_graph(seed: int) -> nx.Graph:
     r = random.Random(seed)
     n = r.randint(2, 250)
