@@ -33,6 +33,7 @@ import shutil
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,7 @@ ENTITY_SLOT = b'"entity": null'
 PAIR_SLOT = b'"head": null, "tail": null'
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode  # = json.dumps(x, ensure_ascii=False)
+_string = encode_basestring  # how that encoder writes a str
 if array("i").itemsize != 4:  # pragma: no cover - every platform Python supports today
     raise ImportError("conflictkg needs a 4-byte C int for its work files")
 
@@ -54,8 +56,7 @@ def render(doc, result) -> tuple[bytes, bytes, bytes, bytes]:
     ``relations.work`` rows (see the module docstring), UTF-8 encoded, and its
     relations' ends for ``ends.work``.
 
-    Rows are what ``json.dumps(row, ensure_ascii=False)`` writes, one list per document
-    encoded at once: an encoder writes a list's items exactly as it writes each alone.
+    Rows are what ``json.dumps(row, ensure_ascii=False)`` writes for each row's dict.
 
     >>> from conflictkg.records import Document, DocResult, Mention, Relation
     >>> m = [Mention("d", 0, 0, 4, 'قوة "x"', "ARMED_GROUP", extractor="lexicon"),
@@ -74,20 +75,21 @@ def render(doc, result) -> tuple[bytes, bytes, bytes, bytes]:
     mentions, relations = result.mentions, result.relations
     graph = _encode([doc_id, doc.date, [m.sentence for m in mentions],
                      [[r.type, r.sentence, r.evidence] for r in relations]]) + "\n"
-    rows = _rows([{"doc": doc_id, "sentence": m.sentence, "start": m.start, "end": m.end, "text": m.text,
-                   "type": m.type, "entity": None, "extractor": m.extractor} for m in mentions], '{"doc": ')
-    rels = _rows([{"type": r.type, "head": None, "tail": None, "doc": doc_id, "sentence": r.sentence,
-                   "evidence": r.evidence, "extractor": r.extractor} for r in relations], '{"type": ')
+    # Written out field by field, strings through the JSON encoder's own string function:
+    # the same text as encoding a dict per row, in a third of the time.
+    doc = _string(doc_id)
+    rows = "".join([
+        f'{{"doc": {doc}, "sentence": {m.sentence:d}, "start": {m.start:d}, "end": {m.end:d}, "text": {_string(m.text)}, '
+        f'"type": {_string(m.type)}, "entity": null, "extractor": {_string(m.extractor)}}}\n'
+        for m in mentions])
+    rels = "".join([
+        f'{{"type": {_string(r.type)}, "head": null, "tail": null, "doc": {doc}, "sentence": {r.sentence:d}, '
+        f'"evidence": {_string(r.evidence)}, "extractor": {_string(r.extractor)}}}\n'
+        for r in relations])
     ends = array("i", [end for r in relations for end in (r.head, r.tail)])
     return graph.encode(), rows.encode(), rels.encode(), ends.tobytes()
 
 
-def _rows(rows: list[dict], start: str) -> str:
-    """JSON lines of ``rows`` (dicts whose encoding starts with ``start``), from one encoding
-    of the list: between two items ``}, {"key": `` can only be the list's own separator."""
-    if not rows:
-        return ""
-    return _encode(rows)[1:-1].replace("}, " + start, "}\n" + start) + "\n"
 
 
 @dataclass
