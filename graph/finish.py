@@ -8,8 +8,8 @@ byte, but the metrics are computed by helper processes while this one writes:
   another copies it page by page (reference counts are writes), so the graph must not
   exist yet when they are forked. Each is handed a compact input later: the simple
   view as arrays for Louvain and for each half of the betweenness sources (their
-  terms are added up here, in source order), the few hundred nodes the report shows
-  for its layout.
+  terms are added up here, in source order), and with the few hundred nodes the report
+  shows for their layout.
 * Two forked processes write the edges of GraphML and of the JSON file (they need no
   metrics) to part files (``edge_writers``). The build forks them before the graph
   exists, from the graph's evidence (``GraphAccumulator.edges``): they share none of
@@ -133,6 +133,8 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         metrics.add_degrees(G, S)
         sources = metrics.betweenness_sources(S) if len(S) else []
         exact = sources is None or len(sources) >= len(S)
+        keep = report_html.view_nodes(G)
+        helpers.layout.give(report_html.layout_simple, S, keep)  # S holds the graph among them
         if len(S):
             helpers.louvain.give(metrics.communities, S)
             if exact:  # a small graph: networkx on the nx.Graph view
@@ -144,9 +146,7 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
                 light = S.unweighted()
                 for helper, chunk in zip(between, chunks):
                     helper.give(metrics.source_dependencies, light, chunk)
-        keep, small, canvas_edges = report_html.view_subgraph(G)
-        helpers.layout.give(report_html.layout, small)
-        del small
+        canvas_edges = report_html.canvas_edges(G, keep)
         figures = report_html.edge_figures(G)
         small_graph = figures["ties"] <= export.GEXF_MAX_EDGES
 

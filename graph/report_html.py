@@ -121,23 +121,71 @@ def view_subgraph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list,
     (``layout``) and the canvas edges among them."""
     from conflictkg.graph.metrics import add_simple_edges
 
-    ranked = sorted(G.nodes(data=True), key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
-    keep = [n for n, _ in ranked[:max_nodes]]
+    keep = view_nodes(G, max_nodes)
     kept = set(keep)
-    # the edges among the kept nodes, in G's own order (as G.subgraph(keep) would give them);
-    # only their data is looked at (in a forked process, what is read is copied)
-    adj = G._adj
-    among = [(a, b, k, d) for a in G if a in kept for nbrs in (adj[a],) for b in nbrs if b in kept
-             for k, d in nbrs[b].items()]
+    among = _among(G, kept)
     H = nx.Graph()
     H.add_nodes_from(n for n in G if n in kept)
     add_simple_edges(H, ((a, b, d) for a, b, _, d in among))
+    _damp(H)
+    return keep, H, _canvas_edges(keep, among)
+
+
+def view_nodes(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> list:
+    """The ``max_nodes`` best-connected nodes, best first (by degree, then mentions)."""
+    ranked = sorted(G.nodes(data=True), key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
+    return [n for n, _ in ranked[:max_nodes]]
+
+
+def _among(G: nx.MultiDiGraph, kept: set) -> list:
+    """The edges among ``kept`` nodes, in G's own order (as G.subgraph(keep) would give
+    them); only their data is looked at (in a forked process, what is read is copied)."""
+    adj = G._adj
+    return [(a, b, k, d) for a in G if a in kept for nbrs in (adj[a],) for b in nbrs if b in kept
+            for k, d in nbrs[b].items()]
+
+
+def _damp(H: nx.Graph) -> None:
     for _, _, d in H.edges(data=True):  # damped weights keep hubs from collapsing the layout
         d["weight"] = 1.0 + (d["weight"] ** 0.5)
+
+
+def _canvas_edges(keep: list, among: list) -> list:
     index = {n: i for i, n in enumerate(keep)}
-    edges = [{"s": index[a], "t": index[b], "type": d.get("type", k), "w": d.get("weight", d.get("count", 1)) or 1,
-              "evidence": list(d.get("evidence") or [])[:3]} for a, b, k, d in among]
-    return keep, H, edges
+    return [{"s": index[a], "t": index[b], "type": d.get("type", k), "w": d.get("weight", d.get("count", 1)) or 1,
+             "evidence": list(d.get("evidence") or [])[:3]} for a, b, k, d in among]
+
+
+def canvas_edges(G: nx.MultiDiGraph, keep: list) -> list:
+    """The canvas edges among the ``keep`` nodes (what ``view_subgraph`` gives third)."""
+    return _canvas_edges(keep, _among(G, set(keep)))
+
+
+def layout_simple(S, keep: list) -> dict:
+    """``layout`` of the simple graph among ``keep`` (what ``view_subgraph`` gives second),
+    made from ``S``, the ``metrics.Simple`` view of the whole graph: a build lays it
+    out in another process, before the canvas edges are read.
+
+    ``S`` numbers the nodes in G's order and holds each pair's summed weight, its
+    neighbours in the order G's edges first join them: the graph among ``keep`` is
+    ``S`` cut down to them, as ``add_simple_edges`` over the edges among them makes it.
+    """
+    kept = set(keep)
+    labels = S.labels
+    H = nx.Graph()
+    H.add_nodes_from(n for n in labels if n in kept)
+    adj = H._adj
+    for i, nbrs in enumerate(S.adj):
+        a = labels[i]
+        if a not in kept:
+            continue
+        row = adj[a]
+        for j, w in nbrs.items():
+            b = labels[j]
+            if b in kept:
+                row[b] = adj[b].get(a) or {"weight": w}  # one dict for both directions
+    _damp(H)
+    return layout(H)
 
 
 def view_data(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES, laid_out: tuple | None = None,

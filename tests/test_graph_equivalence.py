@@ -108,6 +108,25 @@ def test_edges_come_as_the_graph_lists_them(seed, monkeypatch):
     assert any(isinstance(d, tuple) for *_, d in acc.edges(entities)) == bool(acc.cooc)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_report_layout_from_the_simple_view_is_the_subgraphs(seed):
+    """The build lays out the report's nodes from the simple view, in another process:
+    the same positions as laying out the subgraph read from the graph's edges."""
+    from conflictkg.graph import report_html
+
+    docs, ents = random_documents(seed, n=200, entities=30)
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    G = acc.to_networkx({e: Entity(e, "PLACE", e, [e]) for e in ents})
+    S = metrics.Simple.of_multigraph(G)
+    metrics.add_degrees(G, S)
+    keep, H, edges = report_html.view_subgraph(G, max_nodes=[5, 12, 20, 100][seed])
+    assert keep == report_html.view_nodes(G, max_nodes=[5, 12, 20, 100][seed])
+    assert report_html.layout_simple(S, keep) == report_html.layout(H) and len(H.edges) > 3
+    assert report_html.canvas_edges(G, keep) == edges
+
+
 def random_graph(seed: int) -> nx.Graph:
     r = random.Random(seed)
     n = r.randint(2, 250)
