@@ -130,9 +130,29 @@ def _phrase_at(tokens: list[Token], i: int, phrases: frozenset[str], bare: bool 
 PERSON_TITLES_ALL = PERSON_TITLES | PERSON_TITLES_EXTRA
 
 
-def _phrase_candidates(tokens: list[Token], i: int) -> list[tuple[str, int]]:
-    """Every phrase of 1-3 words that starts at token ``i`` (any reading of its first
-    word), with its length: what ``_phrase_at`` compares, built once for all trigger sets."""
+# The trigger sets ``PatternExtractor._sentence`` tries, in its order; one index of
+# phrase -> the sets holding it lets it measure all of them in one pass.
+TRIGGER_SETS = (RANKS, PERSON_TITLES_ALL, QUOTE_TRIGGERS, COUNCIL_HEADS, MILITARY_COUNCIL_HEADS, GROUP_HEADS,
+                TRIBE_WORDS, PLACE_TRIGGERS, PLACE_HEADS)
+
+
+def _sets_of_phrases(sets) -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for x, phrases in enumerate(sets):
+        for phrase in phrases:
+            index.setdefault(phrase, []).append(x)
+    return {phrase: tuple(xs) for phrase, xs in index.items()}
+
+
+_TRIGGERS_OF = _sets_of_phrases(TRIGGER_SETS)
+
+
+def _trigger_lengths(tokens: list[Token], i: int) -> list[int]:
+    """For each of ``TRIGGER_SETS``, the length in tokens of its longest phrase that
+    starts at token ``i`` (any reading of that token; 0 if none).
+
+    A phrase has 1-3 words and never spans a break. Same as ``_phrase_at`` per set.
+    """
     n = len(tokens)
     tail = []
     acc = ""
@@ -141,21 +161,17 @@ def _phrase_candidates(tokens: list[Token], i: int) -> list[tuple[str, int]]:
             break
         acc = f"{acc} {tokens[i + k].norm}"
         tail.append((acc, k + 1))
-    out = []
+    lengths = [0] * len(TRIGGER_SETS)
+    triggers_of = _TRIGGERS_OF
     for first, _ in tokens[i].forms:
-        out.append((first, 1))
+        for x in triggers_of.get(first, ()):
+            if lengths[x] < 1:
+                lengths[x] = 1
         for rest, k in tail:
-            out.append((first + rest, k))
-    return out
-
-
-def _longest_in(cands: list[tuple[str, int]], phrases: frozenset[str]) -> int:
-    """``_phrase_at`` on precomputed candidates: the longest phrase of ``phrases``, else 0."""
-    best = 0
-    for phrase, k in cands:
-        if k > best and phrase in phrases:
-            best = k
-    return best
+            for x in triggers_of.get(first + rest, ()):
+                if lengths[x] < k:
+                    lengths[x] = k
+    return lengths
 
 
 def _is_stop(tok: Token) -> bool:
@@ -303,9 +319,8 @@ class PatternExtractor:
             if i >= name_until and out and out[-1].sentence == si and out[-1].type in ("COMMANDER", "PERSON"):
                 name_until = max(name_until, _token_end(tokens, out[-1].end))
             known = analysis.prior_at(si, i)
-            cands = _phrase_candidates(tokens, i)  # the phrases starting here, for every trigger set below
+            rl, tl, ql, cl, ml, gl, bl, pl, hl = _trigger_lengths(tokens, i)
             # --- ranks → COMMANDER (or the brigade sense of لواء)
-            rl = _longest_in(cands, RANKS)
             if rl and not (known and known.type != "COMMANDER" and known.start <= tok.start + 2):
                 j = _skip_modifiers(tokens, i + rl)
                 if j < n and not tokens[j].break_before:
@@ -317,7 +332,6 @@ class PatternExtractor:
                         emit(j, k, "COMMANDER")
                         continue
             # --- civilian titles → PERSON
-            tl = _longest_in(cands, PERSON_TITLES_ALL)
             if tl:
                 j = _skip_modifiers(tokens, i + tl)
                 if j < n and not tokens[j].break_before and analysis.prior_at(si, j) is None:
@@ -326,7 +340,6 @@ class PatternExtractor:
                         emit(j, k, "PERSON")
                         continue
             # --- quoted name after a trigger
-            ql = _longest_in(cands, QUOTE_TRIGGERS)
             if ql and i + ql < n:
                 k = _quoted(analysis, tokens, i + ql)
                 if k:
@@ -335,12 +348,10 @@ class PatternExtractor:
                         emit(i + ql, k, etype)
                     continue
             # --- local councils: المجلس البلدي <place> → ORGANIZATION
-            cl = _longest_in(cands, COUNCIL_HEADS)
             if cl:
                 self._council(analysis, si, tokens, i, cl, emit)
                 continue
             # --- military councils of a known place: المجلس العسكري لمدينة X → ARMED_GROUP
-            ml = _longest_in(cands, MILITARY_COUNCIL_HEADS)
             if ml and self._council(analysis, si, tokens, i, ml, emit, "ARMED_GROUP"):
                 continue
             # --- ميليشيا <known person>: the person's group (ميليشيا الفار)
@@ -350,21 +361,18 @@ class PatternExtractor:
                     emit(i, _token_end(tokens, pm.end), "ARMED_GROUP", MILITIA_WORDS)
                     continue
             # --- group names, trigger included
-            gl = _longest_in(cands, GROUP_HEADS)
             if gl:
                 self._group(analysis, si, tokens, i, gl, emit)
                 continue
             # --- tribes, one mention per item of a coordinated list
-            bl = _longest_in(cands, TRIBE_WORDS)
             if bl:
                 self._tribes(analysis, si, tokens, i + bl, out)
                 continue
             # --- places after a classifier (مدينة X) or with a facility head (قاعدة X الجوية)
-            pl = _longest_in(cands, PLACE_TRIGGERS) or _district_at(tokens, i)
+            pl = pl or _district_at(tokens, i)
             if pl:
                 self._place(analysis, si, tokens, i + pl, emit)
                 continue
-            hl = _longest_in(cands, PLACE_HEADS)
             if hl:
                 self._facility(analysis, si, tokens, i, hl, out)
                 continue

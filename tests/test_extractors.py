@@ -12,7 +12,7 @@ from arabic_articles import ARTICLES
 from conflictkg.extractors.base import Analysis, resolve_overlaps
 from conflictkg.extractors.lexicon import Lexicon, LexiconEntry
 from conflictkg.extractors.lexicon_extractor import LexiconExtractor
-from conflictkg.extractors.patterns import PatternExtractor
+from conflictkg.extractors.patterns import TRIGGER_SETS, PatternExtractor, _phrase_at, _trigger_lengths
 from conflictkg.extractors.pipeline import ExtractionPipeline
 from conflictkg.records import Document, Mention
 
@@ -341,3 +341,18 @@ def test_a_unit_named_after_a_man_does_not_mention_him(pipe):
 def test_facility_head_before_a_known_place_ending_like_an_adjective(pipe):
     # بوعطني ends in ي like an adjective; the lexicon knows it as a place
     assert ("معسكر بوعطني", "PLACE") in found(pipe, "وانسحبت الكتيبة إلى معسكر بوعطني أمس.")
+
+
+_TRIGGER_PHRASES = sorted({p for phrases in TRIGGER_SETS for p in phrases})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "و", "ل", "ب", "وب"]), st.sampled_from(_TRIGGER_PHRASES + ["سرت", "أحمد"]),
+                          st.sampled_from([" ", " ", "، "])), min_size=1, max_size=6))
+def test_trigger_lengths_measure_each_set_like_phrase_at(words):
+    # the one-pass measurement the pattern extractor uses equals a per-set search
+    from conflictkg.extractors.text import tokenize
+
+    tokens = tokenize("".join(clitic + word + sep for clitic, word, sep in words))
+    for i in range(len(tokens)):
+        assert _trigger_lengths(tokens, i) == [_phrase_at(tokens, i, phrases) for phrases in TRIGGER_SETS]
