@@ -15,8 +15,8 @@ from conflictkg.records import DocResult, Document, Mention, Sentence
 from . import lexicon_extractor, patterns  # noqa: F401  (register the built-in components)
 from .base import Analysis, available, create, resolve_overlaps
 from .cues import FIRST_NAMES, FUNCTION_WORDS, NATIONALITIES, _norm_set
-from .patterns import CLOSE_QUOTES, OPEN_QUOTES, STOP, person_name_end
-from .text import Token, skip_letters
+from .patterns import CLOSE_QUOTES, OPEN_QUOTES, ROLE_AFTER_NAME, STOP, _phrase_at, person_name_end
+from .text import Token, normalize_phrase, skip_letters
 from .relations import CueRelationExtractor
 
 DEFAULT_EXTRACTORS = ("lexicon", "pattern")
@@ -265,8 +265,6 @@ def _possessive_groups(analysis: Analysis, index: _TokenIndex, mentions: list[Me
 
 def _role_after(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> None:
     """``<name> (المكنى بـ "...")? (وهو)? قائد ...``: a pattern-found person is a COMMANDER."""
-    from .patterns import ROLE_AFTER_NAME, _phrase_at
-
     starts = {(m.sentence, index.at(m.sentence, m.start)) for m in mentions}
     aliases: dict[str, list[Mention]] = {}
     for x in mentions:
@@ -306,8 +304,6 @@ def _one_person_type(mentions: list[Mention]) -> None:
 
 
 def _name_keys(text: str) -> set[str]:
-    from .text import normalize_phrase
-
     words = [w for w in normalize_phrase(text).split() if w not in FUNCTION_WORDS]
     return {" ".join(words)} if words else set()
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 from conflictkg.records import Mention, Relation
 
 from .base import Analysis
-from .cues import PLACE_CLASSIFIERS
+from .cues import PERSON_TITLES, PLACE_CLASSIFIERS, RANKS
 from .patterns import UNIT_KINDS
 from .text import WORD_RE, clitic_forms, normalize, normalize_phrase
 
@@ -811,8 +811,6 @@ _MODIFIERS = {normalize(w) for w in "المتقاعد الركن الطيار ا
 
 
 def _rank_words() -> set[str]:
-    from .cues import PERSON_TITLES, RANKS
-
     return {w for r in RANKS | PERSON_TITLES for w in r.split()}
 
 

@@ -279,4 +279,4 @@ def _add_span(text: str, start: int, end: int, spans: list[Sentence]) -> None:
     end = start + len(seg.rstrip())
     start += len(seg) - len(seg.lstrip())
     if end > start and WORD_RE.search(text, start, end):
-        spans.append(Sentence(len(spans), start, end))
+        spans.append(_new_tuple(Sentence, (len(spans), start, end)))  # = Sentence(...), in C
