@@ -16,7 +16,6 @@ the end, so an interrupted build leaves the previous output intact.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import multiprocessing as mp
 import os
@@ -279,7 +278,8 @@ def _extract_locally(inputs, tmp: Path, opts: BuildOptions, report: BuildReport,
 
 
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
-    from conflictkg.graph.finish import Helpers, add_metrics_and_write, edge_writers
+    from conflictkg.graph.finish import Helpers, add_metrics_and_write
+    from conflictkg.graph.finish import start as start_finishing
     from conflictkg.resolvers import Name
     from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
@@ -301,7 +301,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
         clock[0] = now
 
-    engine = rows = helpers = writers = None
+    engine = rows = helpers = started = None
     parallel = (opts.workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork")
     try:
         if opts.executor == "dask":  # dask is imported only when asked for
@@ -360,15 +360,15 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
                 _dump(fh, ent.to_json())
                 report.entities_by_type[ent.type] += 1
 
-        if helpers is not None:  # the edges' writers, before the graph exists (see graph/finish.py)
-            writers = edge_writers(functools.partial(acc.edges, entities), tmp)
+        if helpers is not None:  # the edge writers and the helpers' work, before the graph exists
+            started = start_finishing(acc, entities, tmp, helpers)  # (see graph/finish.py)
         G = acc.to_networkx(entities)
         del acc
         lap("graph_building")
         if not opts.quiet:
             progress.say(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; computing metrics")
         # metrics; graphml, json, gexf, report.html
-        add_metrics_and_write(G, tmp, lap, helpers, writers)
+        add_metrics_and_write(G, tmp, lap, helpers, started)
         if engine is not None:
             engine.write_exports(G, tmp)  # neo4j-admin CSV files, per partition
         report.top_actors = sorted(
@@ -396,8 +396,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             rows.kill()
         if helpers is not None:
             helpers.kill()
-        for writer in writers or ():
-            writer.kill()
+        if started is not None:
+            started.kill()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:

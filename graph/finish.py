@@ -11,20 +11,23 @@ byte, but the metrics are computed by helper processes while this one writes:
   terms are added up here, in source order), and with the few hundred nodes the report
   shows for their layout.
 * Two forked processes write the edges of GraphML and of the JSON file (they need no
-  metrics) to part files (``edge_writers``). The build forks them before the graph
-  exists, from the graph's evidence (``GraphAccumulator.edges``): they share none of
-  the graph's pages, and start while this process is still making it. Given only the
-  graph, they are forked first and read its edges. Meanwhile this one reads the edges
-  once for all it needs from them (simple view, the report's subgraph and tie lists),
-  sets the metrics, writes the report and the nodes, and joins head, nodes, edge part
-  and tail.
+  metrics) to part files (``edge_writers``). Meanwhile this one reads what it needs
+  from the edges (the report's canvas edges and tie lists), sets the metrics, writes
+  the report and the nodes, and joins head, nodes, edge part and tail.
+* The build sets all this going before the graph exists (``start``), from the graph's
+  evidence: the writers take the edges from ``GraphAccumulator.edges`` and share none
+  of the graph's pages, the simple view is made from ``GraphAccumulator.edge_ends``,
+  and the helpers work while this process makes the graph. Given only the graph,
+  ``add_metrics_and_write`` forks the writers first and makes the simple view from it.
 
 A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
 helpers are stopped.
 """
 from __future__ import annotations
 
+import functools
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
@@ -104,17 +107,74 @@ def _chunks(items: list, n: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
+@dataclass
+class Started:
+    """What was set going for a graph before its metrics: the edge writers, and the
+    helpers' work from its simple view ``S`` (betweenness ``sources``, None when exact;
+    the betweenness helpers used; the nodes the report shows, ``keep``)."""
+
+    writers: list[Forked]
+    S: metrics.Simple
+    sources: list | None
+    between: list[Forked]
+    keep: list
+
+    def kill(self) -> None:
+        for writer in self.writers:
+            writer.kill()
+
+
+def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
+    """Set going, before the graph ``acc.to_networkx(entities)`` is made, everything that
+    does not need it: the edge writers, and the helpers' work from the simple view made
+    from the evidence (``GraphAccumulator.edge_ends``). ``add_metrics_and_write`` of that
+    graph then finishes it."""
+    writers = edge_writers(functools.partial(acc.edges, entities), folder)
+    try:
+        S = metrics.Simple.of_edges(*acc.edge_ends(entities))
+        mentions = {eid: ent.mentions for eid, ent in entities.items()}
+        return _hand_out(S, helpers, writers, mentions.get)
+    except BaseException:
+        for writer in writers:
+            writer.kill()
+        raise
+
+
+def _hand_out(S: metrics.Simple, helpers: Helpers, writers: list[Forked], mentions) -> Started:
+    """Give the helpers their work: Louvain, the betweenness sources, the report's layout
+    (its nodes ranked by degree, then ``mentions(node)``)."""
+    sources = metrics.betweenness_sources(S) if len(S) else []
+    exact = sources is None or len(sources) >= len(S)
+    degree = [len(nbrs) + (i in nbrs) for i, nbrs in enumerate(S.adj)]  # as add_degrees sets it
+    keep = report_html.view_nodes((n, {"degree": d, "mentions": mentions(n)}) for n, d in zip(S.labels, degree))
+    helpers.layout.give(report_html.layout_simple, S, keep)  # S holds the graph among them
+    between: list[Forked] = []
+    if len(S):
+        helpers.louvain.give(metrics.communities, S)
+        if exact:  # a small graph: networkx on the nx.Graph view
+            helpers.between[0].give(metrics.betweenness, S.graph())
+            between = helpers.between[:1]
+            sources = None
+        else:
+            chunks = _chunks(sources, len(helpers.between))
+            between = helpers.between[:len(chunks)]
+            light = S.unweighted()
+            for helper, chunk in zip(between, chunks):
+                helper.give(metrics.source_dependencies, light, chunk)
+    return Started(writers, S, sources, between, keep)
+
+
 def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, helpers: Helpers | None = None,
-                          writers: list[Forked] | None = None) -> list[str]:
+                          started: Started | None = None) -> list[str]:
     """``metrics.add_metrics(G)`` and ``export.write_build_exports(G, folder)``: with
     ``helpers``, side by side (see the module docstring), else one after the other;
     ``lap(stage)`` is called when the metrics are done ("metrics") and at the end
-    ("export"). ``writers``: what ``edge_writers`` started for ``G``'s edges, if it
-    was called already. Returns the names of the files written."""
+    ("export"). ``started``: what ``start`` set going for ``G``, if it was called.
+    Returns the names of the files written."""
     folder = Path(folder)
     if helpers is None:
-        for writer in writers or ():
-            writer.kill()
+        if started is not None:
+            started.kill()
         for name in (GRAPHML_EDGES, JSON_LINKS):
             if (folder / name).exists():
                 os.unlink(folder / name)
@@ -126,26 +186,14 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
             lap("export")
         return written
     parts = {"graphml": folder / GRAPHML_EDGES, "json": folder / JSON_LINKS}
+    writers: list[Forked] = started.writers if started is not None else []
     try:
-        if writers is None:  # first, as they take longest (G's pages they read are copied)
-            writers = edge_writers(lambda: G, folder)
-        S = metrics.Simple.of_multigraph(G)
+        if started is None:
+            writers = edge_writers(lambda: G, folder)  # first, as they take longest (G's pages they read are copied)
+            started = _hand_out(metrics.Simple.of_multigraph(G), helpers, writers, lambda n: G.nodes[n].get("mentions"))
+        S, sources, between, keep = started.S, started.sources, started.between, started.keep
+        started = None
         metrics.add_degrees(G, S)
-        sources = metrics.betweenness_sources(S) if len(S) else []
-        exact = sources is None or len(sources) >= len(S)
-        keep = report_html.view_nodes(G)
-        helpers.layout.give(report_html.layout_simple, S, keep)  # S holds the graph among them
-        if len(S):
-            helpers.louvain.give(metrics.communities, S)
-            if exact:  # a small graph: networkx on the nx.Graph view
-                helpers.between[0].give(metrics.betweenness, metrics.simple_view(G))
-                between = helpers.between[:1]
-            else:
-                chunks = _chunks(sources, len(helpers.between))
-                between = helpers.between[:len(chunks)]
-                light = S.unweighted()
-                for helper, chunk in zip(between, chunks):
-                    helper.give(metrics.source_dependencies, light, chunk)
         canvas_edges = report_html.canvas_edges(G, keep)
         figures = report_html.edge_figures(G)
         small_graph = figures["ties"] <= export.GEXF_MAX_EDGES
@@ -153,7 +201,7 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         if len(S):
             found = helpers.louvain.result()
             done = finish(between)
-            if exact:  # (set in add_metrics' order: it is the files' order)
+            if sources is None:  # exact (set in add_metrics' order: it is the files' order)
                 metrics.set_betweenness(G, *done[0])
             else:
                 metrics.set_betweenness(G, *metrics.sampled_betweenness(S, sources, [d for ds in done for d in ds]))
@@ -187,7 +235,7 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
             fh.write(export.JSON_TAIL)
     finally:
         helpers.kill()  # done (each result was waited for) or failed: none may stay behind
-        for writer in writers or ():
+        for writer in writers:
             writer.kill()
         for part in parts.values():
             if part.exists():

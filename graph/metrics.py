@@ -102,6 +102,37 @@ class Simple:
         return cls(labels, adj)
 
     @classmethod
+    def of_edges(cls, labels: list, source: np.ndarray, target: np.ndarray, weight: np.ndarray) -> "Simple":
+        """The simple view of a multigraph given as its nodes (``labels``, in order) and,
+        for each edge in its order, the indexes of its ends and its integer weight: what
+        ``of_multigraph`` makes of the graph, with array operations. (Sums of integers
+        are the same floats in any order of adding.)
+
+        >>> S = Simple.of_edges(["a", "b", "c"], np.array([1, 0, 0]), np.array([2, 1, 2]), np.array([2, 1, 3]))
+        >>> S.adj
+        [{1: 1.0, 2: 3.0}, {2: 2.0, 0: 1.0}, {1: 2.0, 0: 3.0}]
+        """
+        if weight.dtype.kind not in "iu":
+            raise ValueError("Simple.of_edges: weights must be integers")
+        n, m = len(labels), len(source)
+        mirrored = source != target  # a self-loop is one entry, as in of_multigraph
+        row = np.concatenate([source, target[mirrored]])
+        col = np.concatenate([target, source[mirrored]])
+        when = np.concatenate([np.arange(m), np.arange(m)[mirrored]])
+        w = np.concatenate([weight, weight[mirrored]]).astype(np.int64)
+        key = row * max(n, 1) + col
+        by = np.lexsort((when, key))  # each (row, neighbour) together, in edge order
+        key, when, w = key[by], when[by], w[by]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+        total = np.add.reduceat(w, starts) if len(key) else w
+        key, first = key[starts], when[starts]
+        order = np.lexsort((first, key // max(n, 1)))  # a row's neighbours in the order edges first joined them
+        S = cls(labels, None)
+        S._flat = (np.bincount(key // max(n, 1), minlength=n).astype(np.int64), key[order] % max(n, 1),
+                   total[order].astype(float).tolist())
+        return S
+
+    @classmethod
     def of_graph(cls, H: nx.Graph) -> "Simple":
         """An undirected simple ``nx.Graph`` (weights from ``weight``, default 1)."""
         labels = list(H)
@@ -110,6 +141,30 @@ class Simple:
 
     def __len__(self) -> int:
         return len(self.labels)
+
+    def graph(self, nodes: set | None = None) -> nx.Graph:
+        """This view as the ``nx.Graph`` ``simple_view`` makes (the same nodes, neighbours
+        and weights, in the same order), or the subgraph of ``nodes`` in it.
+
+        >>> G = nx.MultiDiGraph([("b", "a", "X"), ("a", "b", "Y"), ("a", "c", "X")])
+        >>> H = Simple.of_multigraph(G).graph()
+        >>> list(H.adjacency()) == list(simple_view(G).adjacency())
+        True
+        """
+        labels = self.labels
+        H = nx.Graph()
+        H.add_nodes_from(n for n in labels if nodes is None or n in nodes)
+        adj = H._adj
+        for i, nbrs in enumerate(self.adj):
+            a = labels[i]
+            if a not in adj:
+                continue
+            row = adj[a]
+            for j, w in nbrs.items():
+                b = labels[j]
+                if b in adj:
+                    row[b] = adj[b].get(a) or {"weight": w}  # one dict for both directions
+        return H
 
     def unweighted(self) -> "Simple":
         """This graph without its weights (all betweenness needs): less to send."""

@@ -307,14 +307,64 @@ class GraphAccumulator:
         >>> [(a, b, k) for a, b, k in g.to_networkx(ents).edges(keys=True)] == _
         True
         """
-        if any(rtype == CO_OCCURS_WITH for rtype, _, _ in self._rel):  # merged into one dict: rare, slow
-            yield from ((a, b, k, d) for a, b, k, d in self.to_networkx(entities).edges(keys=True, data=True))
+        if self._merged_relations():
+            yield from self.to_networkx(entities).edges(keys=True, data=True)
             return
+        s = self._summed()
+        nodes, ends, order = self._edge_order(entities)
+        P = len(s.a)
+        a, b = nodes[ends[:P, 0]], nodes[ends[:P, 1]]
+        del ends
+        relations = list(self._rel.items())
+        for lo in range(0, len(order), 1 << 16):
+            block = order[lo:lo + (1 << 16)]
+            pairs = block[block < P]
+            cooc = zip(a[pairs].tolist(), b[pairs].tolist(), s.count[pairs].tolist(),
+                       s.docs[pairs].tolist(), s.first[pairs].tolist(), s.last[pairs].tolist())
+            for e in block.tolist():
+                if e < P:
+                    a_id, b_id, n, d, f, l = next(cooc)
+                    yield a_id, b_id, CO_OCCURS_WITH, (n, d, f, l)
+                else:
+                    (rtype, head, tail), stats = relations[e - P]
+                    yield head, tail, rtype, relation_data(rtype, stats)
+
+    def edge_ends(self, entities: dict[str, Entity]) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+        """The nodes of ``to_networkx(entities)`` in order and, for each of its edges in
+        order (``edges``), the index of its source and of its target among them and its
+        strength (a co-occurrence's sentences, a relation's count): what the simple view
+        adds up (``metrics.Simple.of_edges``), without making the graph.
+
+        >>> g = GraphAccumulator()
+        >>> g.add_document("d1", "", [(0, "a"), (0, "b")], [("FIGHTS", "b", "a", 0, "b a")])
+        >>> nodes, source, target, weight = g.edge_ends({e: Entity(e, "PLACE", e, [e]) for e in "ba"})
+        >>> nodes, source.tolist(), target.tolist(), weight.tolist()
+        (['b', 'a'], [0, 1], [1, 0], [1, 1])
+        """
+        if self._merged_relations():
+            G = self.to_networkx(entities)
+            index = {n: i for i, n in enumerate(G)}
+            rows = [(index[a], index[b], d.get("weight", d.get("count", 1))) for a, b, d in G.edges(data=True)]
+            source, target, weight = (np.array(c, dtype=np.int64) for c in (list(zip(*rows)) or [(), (), ()]))
+            return list(G), source, target, weight
+        s = self._summed()
+        nodes, ends, order = self._edge_order(entities)
+        weight = np.concatenate([s.count, np.array([stats[0] for stats in self._rel.values()], dtype=np.int64)])
+        return nodes.tolist(), ends[order, 0], ends[order, 1], weight[order]
+
+    def _merged_relations(self) -> bool:
+        """Is any relation typed ``CO_OCCURS_WITH``? The graph then merges it into the
+        co-occurrence's dict (never the case with the relation whitelist)."""
+        return any(rtype == CO_OCCURS_WITH for rtype, _, _ in self._rel)
+
+    def _edge_order(self, entities: dict[str, Entity]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The graph's nodes in order (an object array), and for each co-occurring pair
+        then each relation, the positions of its ends among them (an ``(n, 2)`` array),
+        and the order ``edges`` lists them in (pairs numbered first)."""
         s = self._summed()
         # the nodes in to_networkx's order: the entities, then any other id an edge names
         ids = self.ids
         position = {n: i for i, n in enumerate(entities)}
-        id_of = np.array(ids + [None], dtype=object)
         if any(e not in position for e in ids):
             for e in itertools.chain.from_iterable(zip(s.a.tolist(), s.b.tolist())):
                 position.setdefault(ids[e], len(position))
@@ -325,9 +375,10 @@ class GraphAccumulator:
         # each edge's source, the moment its (source, target) slot was first filled, and its own
         n_ids, P = max(len(ids), 1), len(s.a)
         first_of: dict = {}  # (head, tail) → the first relation between them
-        heads, head_codes, tail_codes, firsts = [], [], [], []
+        heads, tails, head_codes, tail_codes, firsts = [], [], [], [], []
         for j, (_, head, tail) in enumerate(self._rel):
             heads.append(position[head])
+            tails.append(position[tail])
             head_codes.append(self._code.get(head, -1))
             tail_codes.append(self._code.get(tail, -1))
             firsts.append(first_of.setdefault((head, tail), j))
@@ -343,23 +394,14 @@ class GraphAccumulator:
             shared = (head_codes >= 0) & (tail_codes >= 0) & (pair_key[by_key[at]] == rel_key)
             rel_slot[shared] = by_key[at[shared]]
         del head_codes, tail_codes, firsts, rel_key, pair_key, by_key, at
-        source = np.concatenate([code_position[s.a], np.array(heads, dtype=np.int64)])
-        slot = np.concatenate([np.arange(P), np.array(rel_slot, dtype=np.int64)])
-        order = np.lexsort((np.arange(len(slot)), slot, source))
-        del source, slot, heads
-        relations = list(self._rel.items())
-        for lo in range(0, len(order), 1 << 16):
-            block = order[lo:lo + (1 << 16)]
-            pairs = block[block < P]
-            cooc = zip(id_of[s.a[pairs]].tolist(), id_of[s.b[pairs]].tolist(), s.count[pairs].tolist(),
-                       s.docs[pairs].tolist(), s.first[pairs].tolist(), s.last[pairs].tolist())
-            for e in block.tolist():
-                if e < P:
-                    a, b, n, d, f, l = next(cooc)
-                    yield a, b, CO_OCCURS_WITH, (n, d, f, l)
-                else:
-                    (rtype, head, tail), stats = relations[e - P]
-                    yield head, tail, rtype, relation_data(rtype, stats)
+        ends = np.empty((P + len(heads), 2), dtype=np.int64)
+        ends[:P, 0], ends[:P, 1] = code_position[s.a], code_position[s.b]
+        ends[P:, 0], ends[P:, 1] = heads, tails
+        slot = np.concatenate([np.arange(P), rel_slot])
+        order = np.lexsort((np.arange(len(slot)), slot, ends[:, 0]))
+        nodes = np.empty(len(position), dtype=object)
+        nodes[:] = list(position)
+        return nodes, ends, order
 
 
 def cooc_data(sentences: int, documents: int, first: str, last: str) -> dict:

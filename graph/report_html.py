@@ -121,7 +121,7 @@ def view_subgraph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list,
     (``layout``) and the canvas edges among them."""
     from conflictkg.graph.metrics import add_simple_edges
 
-    keep = view_nodes(G, max_nodes)
+    keep = view_nodes(G.nodes(data=True), max_nodes)
     kept = set(keep)
     among = _among(G, kept)
     H = nx.Graph()
@@ -131,9 +131,10 @@ def view_subgraph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list,
     return keep, H, _canvas_edges(keep, among)
 
 
-def view_nodes(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> list:
-    """The ``max_nodes`` best-connected nodes, best first (by degree, then mentions)."""
-    ranked = sorted(G.nodes(data=True), key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
+def view_nodes(nodes, max_nodes: int = MAX_NODES) -> list:
+    """The ``max_nodes`` best-connected of ``nodes`` (``(node, data)`` as ``G.nodes(data=True)``
+    gives them), best first: by degree, then mentions."""
+    ranked = sorted(nodes, key=lambda x: (-(x[1].get("degree") or 0), -(x[1].get("mentions") or 0), x[0]))
     return [n for n, _ in ranked[:max_nodes]]
 
 
@@ -170,20 +171,7 @@ def layout_simple(S, keep: list) -> dict:
     neighbours in the order G's edges first join them: the graph among ``keep`` is
     ``S`` cut down to them, as ``add_simple_edges`` over the edges among them makes it.
     """
-    kept = set(keep)
-    labels = S.labels
-    H = nx.Graph()
-    H.add_nodes_from(n for n in labels if n in kept)
-    adj = H._adj
-    for i, nbrs in enumerate(S.adj):
-        a = labels[i]
-        if a not in kept:
-            continue
-        row = adj[a]
-        for j, w in nbrs.items():
-            b = labels[j]
-            if b in kept:
-                row[b] = adj[b].get(a) or {"weight": w}  # one dict for both directions
+    H = S.graph(set(keep))
     _damp(H)
     return layout(H)
 

@@ -108,6 +108,26 @@ def test_edges_come_as_the_graph_lists_them(seed, monkeypatch):
     assert any(isinstance(d, tuple) for *_, d in acc.edges(entities)) == bool(acc.cooc)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_simple_view_from_the_evidence_is_the_graphs(seed):
+    """The build makes the simple view from the evidence, before the graph exists: the
+    same nodes, neighbours in the same order and weights as made from the graph."""
+    docs, ents = random_documents(seed, n=random.Random(seed).choice([3, 80, 300]), entities=30)
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    kept = ents[:-3] if seed % 2 else ents[::-1]
+    entities = {e: Entity(e, "PLACE", e, [e]) for e in kept}
+    G = acc.to_networkx(entities)
+    want, got = metrics.Simple.of_multigraph(G), metrics.Simple.of_edges(*acc.edge_ends(entities))
+    assert got.labels == want.labels == list(G)
+    assert [list(row.items()) for row in got.adj] == [list(row.items()) for row in want.adj]
+    assert [(n, list(nbrs.items())) for n, nbrs in got.graph().adjacency()] == \
+        [(n, list(nbrs.items())) for n, nbrs in metrics.simple_view(G).adjacency()]
+    with pytest.raises(ValueError, match="integers"):
+        metrics.Simple.of_edges(["a"], np.array([0]), np.array([0]), np.array([0.5]))
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_report_layout_from_the_simple_view_is_the_subgraphs(seed):
     """The build lays out the report's nodes from the simple view, in another process:
@@ -122,7 +142,7 @@ def test_report_layout_from_the_simple_view_is_the_subgraphs(seed):
     S = metrics.Simple.of_multigraph(G)
     metrics.add_degrees(G, S)
     keep, H, edges = report_html.view_subgraph(G, max_nodes=[5, 12, 20, 100][seed])
-    assert keep == report_html.view_nodes(G, max_nodes=[5, 12, 20, 100][seed])
+    assert keep == report_html.view_nodes(G.nodes(data=True), max_nodes=[5, 12, 20, 100][seed])
     assert report_html.layout_simple(S, keep) == report_html.layout(H) and len(H.edges) > 3
     assert report_html.canvas_edges(G, keep) == edges
 
