@@ -131,7 +131,7 @@ def resolve_overlaps(mentions: list[Mention]) -> list[Mention]:
         by_sentence.setdefault(m.sentence, []).append(m)
     kept: list[Mention] = []
     for group in by_sentence.values():
-        kept.extend(_resolve_sentence(group))
+        kept.extend(_resolve_sentence(group) if len(group) > 1 else group)
     kept.sort(key=lambda m: (m.start, -m.end))
     return kept
 
