@@ -516,8 +516,8 @@ class CueRelationExtractor:
         (not one introduced as what another answers to: ``التابعة لـ G``)."""
         for pos, b in enumerate(idxs):
             mb = mentions[b]
-            if b in nested:
-                continue
+            if b in nested or pos == 0:
+                continue  # (the first mention has no group before it)
             b_tok = bisect_right(starts, mb.start) - 1
             if b_tok < 1:
                 continue
