@@ -114,10 +114,15 @@ def compile_package(package_dir: Path = PACKAGE_DIR, quiet: bool = False) -> Pat
         staged.mkdir()
         for name in made:
             shutil.copy2(built / name, staged / name)
-        staged.rename(target)
-    for old in target.parent.iterdir():
-        if old != target and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
+        try:
+            staged.rename(target)
+        except OSError:
+            if not target.is_dir():
+                raise  # (else another compile of the same sources finished first)
+    tag = f"{sys.implementation.cache_tag}-"
+    for old in target.parent.glob(f"{tag}*"):
+        if old != target:
+            shutil.rmtree(old, ignore_errors=True)  # compiled from older sources
     if not quiet:
         print(f"[conflictkg] compiled extractors in {time.monotonic() - started:.0f} s: {target}",
               file=sys.stderr, flush=True)
