@@ -347,6 +347,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             write_rows(work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of)
             passed = add_up(work, entity_of)
         acc = passed.graph
+        acc.summed()  # (the mention log goes)
         mention_count, doc_count = acc.entity_counts()
         report.mentions, report.relations = passed.mentions, passed.relations
         del passed

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from json.encoder import encode_basestring  # the encoder's own for a str, ensure_ascii=False
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -28,7 +29,23 @@ import networkx as nx
 _dumps = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(x, ensure_ascii=False) gives
 
 
+def _dumps_list(values: list) -> str:
+    """``_dumps(values)`` for a list, a list of strings without setting up an encoder
+    (evidence and document ids: a list per relation edge).
+
+    >>> texts = ['قال "x"', "a/b" + chr(12) + chr(92)]
+    >>> _dumps_list(texts) == _dumps(texts), _dumps_list([1, None])
+    (True, '[1, null]')
+    """
+    for v in values:
+        if type(v) is not str:
+            return _dumps(values)
+    return "[" + ", ".join(map(encode_basestring, values)) + "]"
+
+
 def _flat(value):
+    if type(value) is list:
+        return _dumps_list(value)
     if isinstance(value, (list, tuple, set)):
         return _dumps(list(value))
     if value is None:
@@ -94,9 +111,9 @@ def _graphml_text(value, gtype: str) -> str:
 
 
 def _data_lines(d: dict, tags: dict, gtypes: dict, _special=_XML_SPECIAL.search) -> str:
-    # _graphml_text inlined: this runs once per attribute of every edge
+    # _graphml_text inlined: this runs once per attribute of every edge (a list: _graphml_value's)
     return "".join([
-        f"{tags[k]}{(v if _special(v) is None else escape(_NOT_XML.sub(' ', v))) if (c := type(v)) is str else str(v) if c is int or c is float else _graphml_value(v, gtypes[k])}</data>\n"
+        f"{tags[k]}{(v if _special(v) is None else escape(_NOT_XML.sub(' ', v))) if (c := type(v)) is str else str(v) if c is int or c is float else (t if _special(t := _dumps_list(v)) is None else escape(_NOT_XML.sub(' ', t))) if c is list else _graphml_value(v, gtypes[k])}</data>\n"
         for k, v in d.items()
     ])
 
@@ -197,6 +214,23 @@ def write_graphml_edges(edges, fh, edge_keys: dict[str, str] | None = None) -> d
     ``edge_keys``, the keys are found on the way, and ``KeysNeeded`` is raised if a
     value's text depends on them.
     """
+    render, keys = graphml_edge_renderer(edge_keys)
+    _write_rendered(fh, map(render, _edges_of(edges)))
+    return keys()
+
+
+def _write_rendered(fh, texts, sep: str = "") -> None:
+    """Write ``texts`` joined by ``sep``, a few thousand at a time."""
+    opening = True
+    for batch in iter(lambda: list(itertools.islice(texts, 4096)), []):
+        fh.write(("" if opening else sep) + sep.join(batch))
+        opening = False
+
+
+def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
+    """``(render, keys)``: ``render((a, b, key, data))`` is an edge's ``<edge>`` element
+    (as :func:`write_graphml_edges` takes edges), ``keys()`` the edge keys (found from
+    the edges rendered so far when ``edge_keys`` is None, see there)."""
     from conflictkg.graph.model import cooc_data
 
     finding = edge_keys is None
@@ -233,26 +267,21 @@ def write_graphml_edges(edges, fh, edge_keys: dict[str, str] | None = None) -> d
             s = texts[v] = _graphml_text(v, "string")
         return s
 
-    out = []
-    for a, b, key, d in _edges_of(edges):
+    def render(edge) -> str:
+        a, b, key, d = edge
         if type(d) is not tuple:
-            out.append(element(a, b, key, d))
-        elif type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str:
+            return element(a, b, key, d)
+        if type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str:
             form = forms.get(key)
             if form is None:  # the first: written in full, and its form made
-                out.append(element(a, b, key, cooc_data(*d)))
-                form = forms[key] = _form(element("@a@", "@b@", key, cooc_data("@n@", "@d@", "@f@", "@l@"), seen=False),
-                                          {'"@a@"': "a", '"@b@"': "b", "@n@": "n", "@d@": "d", "@f@": "f", "@l@": "l"})
-                continue
+                forms[key] = _form(element("@a@", "@b@", key, cooc_data("@n@", "@d@", "@f@", "@l@"), seen=False),
+                                   {'"@a@"': "a", '"@b@"': "b", "@n@": "n", "@d@": "d", "@f@": "f", "@l@": "l"})
+                return element(a, b, key, cooc_data(*d))
             n, docs, first, last = d
-            out.append(form % {"a": q(a), "b": q(b), "n": n, "d": docs, "f": date(first), "l": date(last)})
-        else:
-            out.append(element(a, b, key, cooc_data(*d)))
-        if len(out) >= 4096:
-            fh.write("".join(out))
-            out.clear()
-    fh.write("".join(out))
-    return _graphml_keys(shapes.values()) if finding else edge_keys
+            return form % {"a": q(a), "b": q(b), "n": n, "d": docs, "f": date(first), "l": date(last)}
+        return element(a, b, key, cooc_data(*d))
+
+    return render, lambda: _graphml_keys(shapes.values()) if finding else edge_keys
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:
@@ -341,12 +370,17 @@ def write_json_nodes(G: nx.MultiDiGraph, fh) -> None:
 def write_json_links(edges, fh) -> None:
     """The items of the ``links`` array of :func:`write_json`. ``edges``: as
     :func:`write_graphml_edges` takes them."""
+    if isinstance(edges, nx.Graph):
+        _write_items(fh, ({**d, "source": a, "target": b, "key": k} for a, b, k, d in edges.edges(keys=True, data=True)))
+    else:
+        _write_rendered(fh, map(json_link_renderer(), edges), ", ")
+
+
+def json_link_renderer():
+    """``render((a, b, key, data))``: an edge's item of the ``links`` array (as
+    :func:`write_graphml_edges` takes edges)."""
     from conflictkg.graph.model import cooc_data
 
-    links = ({**d, "source": a, "target": b, "key": k} for a, b, k, d in _edges_of(edges))
-    if isinstance(edges, nx.Graph):
-        _write_items(fh, links)
-        return
     texts: dict = {}  # id or date → its JSON
     forms: dict = {}  # key → the %-format of its co-occurrence links
 
@@ -356,8 +390,8 @@ def write_json_links(edges, fh) -> None:
             s = texts[v] = _dumps(v)
         return s
 
-    out, opening = [], True
-    for a, b, key, d in edges:
+    def render(edge) -> str:
+        a, b, key, d = edge
         if type(d) is tuple and type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str \
                 and type(a) is str and type(b) is str:
             form = forms.get(key)
@@ -366,16 +400,11 @@ def write_json_links(edges, fh) -> None:
                                                   "key": key}),
                                           {'"@a@"': "a", '"@b@"': "b", '"@n@"': "n", '"@d@"': "d", '"@f@"': "f", '"@l@"': "l"})
             n, docs, first, last = d
-            out.append(form % {"a": text(a), "b": text(b), "n": n, "d": docs, "f": text(first), "l": text(last)})
-        else:
-            data = cooc_data(*d) if type(d) is tuple else d
-            out.append(_dumps({**data, "source": a, "target": b, "key": key}))
-        if len(out) >= 4096:
-            fh.write(("" if opening else ", ") + ", ".join(out))
-            out.clear()
-            opening = False
-    if out:
-        fh.write(("" if opening else ", ") + ", ".join(out))
+            return form % {"a": text(a), "b": text(b), "n": n, "d": docs, "f": text(first), "l": text(last)}
+        data = cooc_data(*d) if type(d) is tuple else d
+        return _dumps({**data, "source": a, "target": b, "key": key})
+
+    return render
 
 
 def read_json(path: str | Path) -> nx.MultiDiGraph:

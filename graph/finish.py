@@ -10,15 +10,15 @@ byte, but the metrics are computed by helper processes while this one writes:
   view as arrays for Louvain and for each half of the betweenness sources (their
   terms are added up here, in source order), and with the few hundred nodes the report
   shows for their layout.
-* Two forked processes write the edges of GraphML and of the JSON file (they need no
+* A forked process writes the edges of GraphML and of the JSON file (they need no
   metrics) to part files (``edge_writers``). Meanwhile this one reads what it needs
   from the edges (the report's canvas edges and tie lists), sets the metrics, writes
   the report and the nodes, and joins head, nodes, edge part and tail.
 * The build sets all this going before the graph exists (``start``), from the graph's
-  evidence: the writers take the edges from ``GraphAccumulator.edges`` and share none
-  of the graph's pages, the simple view is made from ``GraphAccumulator.edge_ends``,
+  evidence: the writer takes the edges from ``GraphAccumulator.edges`` and shares
+  none of the graph's pages, the simple view is made from ``GraphAccumulator.edge_ends``,
   and the helpers work while this process makes the graph. Given only the graph,
-  ``add_metrics_and_write`` forks the writers first and makes the simple view from it.
+  ``add_metrics_and_write`` forks the writer first and makes the simple view from it.
 
 A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
 helpers are stopped.
@@ -38,7 +38,7 @@ from conflictkg.graph.model import cooc_data
 from conflictkg.workfiles import append_file
 
 BETWEENNESS_PROCESSES = 2
-GRAPHML_EDGES, JSON_LINKS = ".graph.graphml.edges", ".graph.json.links"  # the writers' part files
+GRAPHML_EDGES, JSON_LINKS = ".graph.graphml.edges", ".graph.json.links"  # the edge writer's part files
 
 
 class Helpers:
@@ -65,41 +65,44 @@ class Helpers:
             child.kill()
 
 
-def _graphml_edges(edges, part: Path) -> dict[str, str]:
-    """The edge elements of GraphML, to a part file; returns the GraphML edge keys.
+def _edge_parts(edges, folder: Path) -> dict[str, str]:
+    """The edge elements of GraphML and the links of the JSON file, to their part files
+    in ``folder``, in one pass over the edges; returns the GraphML edge keys.
     ``edges()``: the edges, afresh at each call (a graph, or ``GraphAccumulator.edges``)."""
-    with open(part, "w", encoding="utf-8") as fh:
-        try:
-            return export.write_graphml_edges(edges(), fh)  # the keys found on the way
-        except export.KeysNeeded:
-            pass
-    keys = export._graphml_keys(d if isinstance(d, dict) else cooc_data(*d) for *_, d in export._edges_of(edges()))
-    with open(part, "w", encoding="utf-8") as fh:
-        return export.write_graphml_edges(edges(), fh, keys)
+    try:
+        return _write_parts(edges(), folder, None)  # the keys found on the way
+    except export.KeysNeeded:
+        keys = export._graphml_keys(d if isinstance(d, dict) else cooc_data(*d) for *_, d in export._edges_of(edges()))
+        return _write_parts(edges(), folder, keys)
 
 
-def _json_links(edges, part: Path) -> None:
-    """The links of the JSON file, to a part file (``edges`` as for ``_graphml_edges``)."""
-    with open(part, "w", encoding="utf-8") as fh:
-        export.write_json_links(edges(), fh)
+def _write_parts(edges, folder: Path, keys: dict | None) -> dict[str, str]:
+    element, edge_keys = export.graphml_edge_renderer(keys)
+    link = export.json_link_renderer()
+    with open(folder / GRAPHML_EDGES, "w", encoding="utf-8") as gml, open(folder / JSON_LINKS, "w", encoding="utf-8") as js:
+        elements, links, opening = [], [], True
+        for edge in export._edges_of(edges):
+            elements.append(element(edge))
+            links.append(link(edge))
+            if len(links) >= 4096:
+                gml.write("".join(elements))
+                js.write(("" if opening else ", ") + ", ".join(links))
+                elements.clear()
+                links.clear()
+                opening = False
+        gml.write("".join(elements))
+        if links:
+            js.write(("" if opening else ", ") + ", ".join(links))
+    return edge_keys()
 
 
 def edge_writers(edges, folder: str | Path) -> list[Forked]:
-    """Fork the two processes that write the edges of GraphML and of the JSON file to part
+    """Fork the process that writes the edges of GraphML and of the JSON file to part
     files in ``folder`` (``add_metrics_and_write`` joins them): ``edges()`` gives the
-    edges, a graph's or ``GraphAccumulator.edges``. With the latter they are forked
-    before the graph exists and share none of its pages; they also start sooner."""
-    folder = Path(folder)
-    writers: list[Forked] = []
-    try:
-        # nice 0: they take longest
-        writers.append(Forked(_graphml_edges, edges, folder / GRAPHML_EDGES, name="the GraphML edges", nice=0))
-        writers.append(Forked(_json_links, edges, folder / JSON_LINKS, name="the JSON links", nice=0))
-    except BaseException:
-        for writer in writers:
-            writer.kill()
-        raise
-    return writers
+    edges, a graph's or ``GraphAccumulator.edges``. With the latter it is forked before
+    the graph exists and shares none of its pages; it also starts sooner. One process
+    writes both: every process that reads the edges' evidence text copies its pages."""
+    return [Forked(_edge_parts, edges, Path(folder), name="the GraphML and JSON edges", nice=0)]
 
 
 def _chunks(items: list, n: int) -> list[list]:
@@ -129,9 +132,10 @@ def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
     does not need it: the edge writers, and the helpers' work from the simple view made
     from the evidence (``GraphAccumulator.edge_ends``). ``add_metrics_and_write`` of that
     graph then finishes it."""
-    writers = edge_writers(functools.partial(acc.edges, entities), folder)
+    order = acc.edge_order(entities)  # once, for the writers and the simple view
+    writers = edge_writers(functools.partial(acc.edges, entities, order), folder)
     try:
-        S = metrics.Simple.of_edges(*acc.edge_ends(entities))
+        S = metrics.Simple.of_edges(*acc.edge_ends(entities, order))
         mentions = {eid: ent.mentions for eid, ent in entities.items()}
         return _hand_out(S, helpers, writers, mentions.get)
     except BaseException:
@@ -147,7 +151,7 @@ def _hand_out(S: metrics.Simple, helpers: Helpers, writers: list[Forked], mentio
     exact = sources is None or len(sources) >= len(S)
     degree = [len(nbrs) + (i in nbrs) for i, nbrs in enumerate(S.adj)]  # as add_degrees sets it
     keep = report_html.view_nodes((n, {"degree": d, "mentions": mentions(n)}) for n, d in zip(S.labels, degree))
-    helpers.layout.give(report_html.layout_simple, S, keep)  # S holds the graph among them
+    helpers.layout.give(report_html.layout_simple, S.among(set(keep)), keep)  # the graph among them
     between: list[Forked] = []
     if len(S):
         helpers.louvain.give(metrics.communities, S)
@@ -219,7 +223,7 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         written.append("report.html")
         node_keys = export._graphml_keys(d for _, d in G.nodes(data=True))
         node_keys.setdefault("label", "string")
-        edge_keys, _ = finish(writers)
+        edge_keys, = finish(writers)
         with open(folder / "graph.graphml", "w", encoding="utf-8") as fh:
             export.write_graphml_head(fh, node_keys, edge_keys)
             export.write_graphml_nodes(G, fh, node_keys)

@@ -81,6 +81,7 @@ class GraphAccumulator:
         """
         if doc in self.docs:
             raise ValueError(f"document {doc!r} was already added to the graph")
+        self._open()
         self.docs.add(doc)
         d = len(self._doc_ids)
         self._doc_ids.append(doc)
@@ -103,6 +104,7 @@ class GraphAccumulator:
             earlier = set(self.docs)
             dup = next(d for d in docs if d in earlier or earlier.add(d))
             raise ValueError(f"document {dup!r} was already added to the graph")
+        self._open()
         base = len(self._doc_ids)
         self.docs |= fresh
         self._doc_ids.extend(docs)
@@ -115,6 +117,10 @@ class GraphAccumulator:
             if rels:
                 self._add_relations(doc, date, rels)
         self._sums = None
+
+    def _open(self) -> None:
+        if self._mentions is None:
+            raise ValueError("documents cannot be added once the evidence is summed")
 
     def _code_of(self, eid) -> int:
         code = self._code.get(eid)
@@ -167,6 +173,8 @@ class GraphAccumulator:
         """
         if self.docs & other.docs:
             raise ValueError(f"document {min(self.docs & other.docs)!r} was already added to the graph")
+        self._open()
+        other._open()
         base = len(self._doc_ids)
         self.docs |= other.docs
         self._doc_ids.extend(other._doc_ids)
@@ -200,12 +208,29 @@ class GraphAccumulator:
 
     def _summed(self) -> "_Sums":
         if self._sums is None:
+            self._open()
             if len(self._mentions) != 1:  # one array from now on, not the pieces and their sum
                 self._mentions = [np.concatenate(self._mentions) if self._mentions else np.empty((0, 3), dtype=np.int64)]
             rows = self._mentions[0]
             add_up = _sum_small if len(rows) < SMALL_LOG else _sum_numpy
             self._sums = add_up(rows, self.ids, self._dates)
         return self._sums
+
+    def summed(self) -> None:
+        """Add up the evidence now and let the mention log go (tens of MB per million
+        mentions): what the graph needs is kept. No document may be added after this.
+
+        >>> g = GraphAccumulator()
+        >>> g.add_document("d1", "", [(0, "a"), (0, "b")], [])
+        >>> g.summed()
+        >>> list(g.cooc), g.entity_counts()[0]["a"]
+        ([('a', 'b')], 1)
+        >>> g.add_document("d2", "", [(0, "a")], [])
+        Traceback (most recent call last):
+        ValueError: documents cannot be added once the evidence is summed
+        """
+        self._summed()
+        self._mentions = None
 
     def entity_counts(self) -> tuple[Counter, Counter]:
         """Mentions and documents per entity id."""
@@ -288,7 +313,7 @@ class GraphAccumulator:
                 keyed[rtype] = data
         return G
 
-    def edges(self, entities: dict[str, Entity]):
+    def edges(self, entities: dict[str, Entity], order: tuple | None = None):
         """The edges of ``to_networkx(entities)`` in the order of its ``edges(keys=True,
         data=True)``, without making the graph: ``(a, b, key, data)``, where ``data`` is
         the edge's dict for a relation and, for a co-occurrence, the tuple ``(sentences,
@@ -306,15 +331,16 @@ class GraphAccumulator:
         [('a', 'b', 'CO_OCCURS_WITH'), ('a', 'c', 'CO_OCCURS_WITH'), ('a', 'c', 'LEADS'), ('b', 'c', 'CO_OCCURS_WITH'), ('b', 'a', 'FIGHTS')]
         >>> [(a, b, k) for a, b, k in g.to_networkx(ents).edges(keys=True)] == _
         True
+
+        ``order``: what ``edge_order(entities)`` returns, if it was called already.
         """
         if self._merged_relations():
             yield from self.to_networkx(entities).edges(keys=True, data=True)
             return
         s = self._summed()
-        nodes, ends, order = self._edge_order(entities)
+        nodes, ends, order = order or self.edge_order(entities)
         P = len(s.a)
         a, b = nodes[ends[:P, 0]], nodes[ends[:P, 1]]
-        del ends
         relations = list(self._rel.items())
         for lo in range(0, len(order), 1 << 16):
             block = order[lo:lo + (1 << 16)]
@@ -329,7 +355,7 @@ class GraphAccumulator:
                     (rtype, head, tail), stats = relations[e - P]
                     yield head, tail, rtype, relation_data(rtype, stats)
 
-    def edge_ends(self, entities: dict[str, Entity]) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
+    def edge_ends(self, entities: dict[str, Entity], order: tuple | None = None) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
         """The nodes of ``to_networkx(entities)`` in order and, for each of its edges in
         order (``edges``), the index of its source and of its target among them and its
         strength (a co-occurrence's sentences, a relation's count): what the simple view
@@ -340,6 +366,8 @@ class GraphAccumulator:
         >>> nodes, source, target, weight = g.edge_ends({e: Entity(e, "PLACE", e, [e]) for e in "ba"})
         >>> nodes, source.tolist(), target.tolist(), weight.tolist()
         (['b', 'a'], [0, 1], [1, 0], [1, 1])
+
+        ``order``: as for ``edges``.
         """
         if self._merged_relations():
             G = self.to_networkx(entities)
@@ -348,7 +376,7 @@ class GraphAccumulator:
             source, target, weight = (np.array(c, dtype=np.int64) for c in (list(zip(*rows)) or [(), (), ()]))
             return list(G), source, target, weight
         s = self._summed()
-        nodes, ends, order = self._edge_order(entities)
+        nodes, ends, order = order or self.edge_order(entities)
         weight = np.concatenate([s.count, np.array([stats[0] for stats in self._rel.values()], dtype=np.int64)])
         return nodes.tolist(), ends[order, 0], ends[order, 1], weight[order]
 
@@ -357,10 +385,13 @@ class GraphAccumulator:
         co-occurrence's dict (never the case with the relation whitelist)."""
         return any(rtype == CO_OCCURS_WITH for rtype, _, _ in self._rel)
 
-    def _edge_order(self, entities: dict[str, Entity]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def edge_order(self, entities: dict[str, Entity]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The graph's nodes in order (an object array), and for each co-occurring pair
         then each relation, the positions of its ends among them (an ``(n, 2)`` array),
-        and the order ``edges`` lists them in (pairs numbered first)."""
+        and the order ``edges`` lists them in (pairs numbered first). Empty when a
+        relation is typed ``CO_OCCURS_WITH`` (``edges`` then reads the graph)."""
+        if self._merged_relations():
+            return ()
         s = self._summed()
         # the nodes in to_networkx's order: the entities, then any other id an edge names
         ids = self.ids

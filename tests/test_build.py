@@ -201,7 +201,7 @@ def test_a_failing_process_fails_the_build_and_leaves_the_output(tmp_path, monke
         raise OSError(28, "No space left on device")
 
     if where == "graphml":  # runs in a forked process of the metrics and exports
-        monkeypatch.setattr(export, "write_graphml_edges", full)
+        monkeypatch.setattr(export, "graphml_edge_renderer", full)
     else:  # the process writing mentions.jsonl and relations.jsonl
         monkeypatch.setattr(workfiles, "_fill_mentions", full)
     others = set(psutil.Process().children())  # the session's own servers (Bolt, Dask) may run

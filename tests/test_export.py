@@ -112,8 +112,11 @@ def test_edges_written_from_the_evidence_are_the_graphs_byte_for_byte(tmp_path):
     keys = export._graphml_keys(d for *_, d in G.edges(data=True))
     want = io.StringIO()
     export.write_graphml_edges(G, want, keys)
-    assert finish._graphml_edges(lambda: list(G.edges(keys=True, data=True)), tmp_path / "part") == keys
-    assert (tmp_path / "part").read_text(encoding="utf-8") == want.getvalue()
+    links = io.StringIO()
+    export.write_json_links(G, links)
+    assert finish._edge_parts(lambda: list(G.edges(keys=True, data=True)), tmp_path) == keys
+    assert (tmp_path / finish.GRAPHML_EDGES).read_text(encoding="utf-8") == want.getvalue()
+    assert (tmp_path / finish.JSON_LINKS).read_text(encoding="utf-8") == links.getvalue()
     assert '<data key="flag">True</data>' in want.getvalue()
 
 
