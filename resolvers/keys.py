@@ -167,7 +167,13 @@ def transliterate(key: str) -> str:
     >>> transliterate("خليفه حفتر")
     'xlyfh_Hftr'
     """
-    return "_".join(_BW.transliterate(w) for w in key.split())
+    return "_".join(map(_transliterated_word, key.split()))
+
+
+@lru_cache(maxsize=1 << 16)
+def _transliterated_word(word: str) -> str:
+    # a corpus' entity names share most of their words: each is transliterated once
+    return _BW.transliterate(word)
 
 
 def entity_id(etype: str, key: str) -> str:
