@@ -214,9 +214,9 @@ def write_graphml_edges(edges, fh, edge_keys: dict[str, str] | None = None) -> d
     ``edge_keys``, the keys are found on the way, and ``KeysNeeded`` is raised if a
     value's text depends on them.
     """
-    render, keys = graphml_edge_renderer(edge_keys)
+    render, found = graphml_edge_renderer(edge_keys)
     _write_rendered(fh, map(render, _edges_of(edges)))
-    return keys()
+    return edge_keys or _graphml_keys(found.values())
 
 
 def _write_rendered(fh, texts, sep: str = "") -> None:
@@ -228,9 +228,10 @@ def _write_rendered(fh, texts, sep: str = "") -> None:
 
 
 def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
-    """``(render, keys)``: ``render((a, b, key, data))`` is an edge's ``<edge>`` element
-    (as :func:`write_graphml_edges` takes edges), ``keys()`` the edge keys (found from
-    the edges rendered so far when ``edge_keys`` is None, see there)."""
+    """``(render, found)``: ``render((a, b, key, data))`` is an edge's ``<edge>`` element
+    (as :func:`write_graphml_edges` takes edges); without ``edge_keys`` (see there),
+    ``found`` holds the data of the first edge of each shape rendered so far, in order:
+    ``_graphml_keys(found.values())`` are their keys."""
     from conflictkg.graph.model import cooc_data
 
     finding = edge_keys is None
@@ -281,7 +282,7 @@ def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
             return form % {"a": q(a), "b": q(b), "n": n, "d": docs, "f": date(first), "l": date(last)}
         return element(a, b, key, cooc_data(*d))
 
-    return render, lambda: _graphml_keys(shapes.values()) if finding else edge_keys
+    return render, shapes
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:

@@ -10,15 +10,16 @@ byte, but the metrics are computed by helper processes while this one writes:
   view as arrays for Louvain and for each half of the betweenness sources (their
   terms are added up here, in source order), and with the few hundred nodes the report
   shows for their layout.
-* A forked process writes the edges of GraphML and of the JSON file (they need no
-  metrics) to part files (``edge_writers``). Meanwhile this one reads what it needs
-  from the edges (the report's canvas edges and tie lists), sets the metrics, writes
-  the report and the nodes, and joins head, nodes, edge part and tail.
+* Forked processes write the edges of GraphML and of the JSON file (they need no
+  metrics) to part files, each a part of the edges (``edge_writers``). Meanwhile this
+  one reads what it needs from the edges (the report's canvas edges and tie lists),
+  sets the metrics, writes the report and the nodes, and joins head, nodes, edge
+  parts and tail.
 * The build sets all this going before the graph exists (``start``), from the graph's
-  evidence: the writer takes the edges from ``GraphAccumulator.edges`` and shares
+  evidence: the writers take the edges from ``GraphAccumulator.edges`` and share
   none of the graph's pages, the simple view is made from ``GraphAccumulator.edge_ends``,
   and the helpers work while this process makes the graph. Given only the graph,
-  ``add_metrics_and_write`` forks the writer first and makes the simple view from it.
+  ``add_metrics_and_write`` forks one writer first and makes the simple view from it.
 
 A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
 helpers are stopped.
@@ -26,6 +27,7 @@ helpers are stopped.
 from __future__ import annotations
 
 import functools
+import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +40,8 @@ from conflictkg.graph.model import cooc_data
 from conflictkg.workfiles import append_file
 
 BETWEENNESS_PROCESSES = 2
-GRAPHML_EDGES, JSON_LINKS = ".graph.graphml.edges", ".graph.json.links"  # the edge writer's part files
+GRAPHML_EDGES, JSON_LINKS = ".graph.graphml.edges", ".graph.json.links"  # the edge writers' part files
+EDGE_WRITERS = 2  # processes writing a build's edges, each a part (one for a graph given alone)
 
 
 class Helpers:
@@ -65,21 +68,30 @@ class Helpers:
             child.kill()
 
 
-def _edge_parts(edges, folder: Path) -> dict[str, str]:
-    """The edge elements of GraphML and the links of the JSON file, to their part files
-    in ``folder``, in one pass over the edges; returns the GraphML edge keys.
-    ``edges()``: the edges, afresh at each call (a graph, or ``GraphAccumulator.edges``)."""
+def _edge_parts(edges, everything, folder: Path, part: int) -> tuple[str, object]:
+    """The edge elements of GraphML and the links of the JSON file of ``edges()``, to the
+    part files ``part`` in ``folder``, in one pass. Returns ``("shapes", data)``: the data
+    of the first edge of each shape (``export.graphml_edge_renderer``), or, when a value
+    needed the keys to be written, ``("keys", keys)`` found first over ``everything()``.
+    ``edges()`` and ``everything()`` give the edges afresh at each call."""
     try:
-        return _write_parts(edges(), folder, None)  # the keys found on the way
+        return "shapes", list(_write_parts(edges(), folder, part, None).values())  # the keys found on the way
     except export.KeysNeeded:
-        keys = export._graphml_keys(d if isinstance(d, dict) else cooc_data(*d) for *_, d in export._edges_of(edges()))
-        return _write_parts(edges(), folder, keys)
+        keys = export._graphml_keys(d if isinstance(d, dict) else cooc_data(*d)
+                                    for *_, d in export._edges_of(everything()))
+        _write_parts(edges(), folder, part, keys)
+        return "keys", keys
 
 
-def _write_parts(edges, folder: Path, keys: dict | None) -> dict[str, str]:
-    element, edge_keys = export.graphml_edge_renderer(keys)
+def _part(folder: Path, name: str, part: int) -> Path:
+    return folder / f"{name}.{part}"
+
+
+def _write_parts(edges, folder: Path, part: int, keys: dict | None) -> dict:
+    element, found = export.graphml_edge_renderer(keys)
     link = export.json_link_renderer()
-    with open(folder / GRAPHML_EDGES, "w", encoding="utf-8") as gml, open(folder / JSON_LINKS, "w", encoding="utf-8") as js:
+    with open(_part(folder, GRAPHML_EDGES, part), "w", encoding="utf-8") as gml, \
+            open(_part(folder, JSON_LINKS, part), "w", encoding="utf-8") as js:
         elements, links, opening = [], [], True
         for edge in export._edges_of(edges):
             elements.append(element(edge))
@@ -93,16 +105,56 @@ def _write_parts(edges, folder: Path, keys: dict | None) -> dict[str, str]:
         gml.write("".join(elements))
         if links:
             js.write(("" if opening else ", ") + ", ".join(links))
-    return edge_keys()
+    return found
 
 
-def edge_writers(edges, folder: str | Path) -> list[Forked]:
-    """Fork the process that writes the edges of GraphML and of the JSON file to part
-    files in ``folder`` (``add_metrics_and_write`` joins them): ``edges()`` gives the
-    edges, a graph's or ``GraphAccumulator.edges``. With the latter it is forked before
-    the graph exists and shares none of its pages; it also starts sooner. One process
-    writes both: every process that reads the edges' evidence text copies its pages."""
-    return [Forked(_edge_parts, edges, Path(folder), name="the GraphML and JSON edges", nice=0)]
+def edge_writers(parts: list, everything, folder: str | Path) -> list[Forked]:
+    """Fork the processes that write the edges of GraphML and of the JSON file to part
+    files in ``folder``, one per part of the edges (``add_metrics_and_write`` joins
+    them): ``parts``, in order, give each part's edges when called (a graph's, or
+    ``GraphAccumulator.edges``), ``everything()`` all of them. With the latter they are
+    forked before the graph exists and share none of its pages; they also start sooner.
+    Each process writes both files' part: a process that reads an edge's evidence
+    copies the pages of its text, so the edges are split, not the formats."""
+    writers: list[Forked] = []
+    try:
+        for part, edges in enumerate(parts):
+            writers.append(Forked(_edge_parts, edges, everything, Path(folder), part, nice=0,
+                                  name=f"the GraphML and JSON edges ({part + 1} of {len(parts)})"))
+    except BaseException:
+        for writer in writers:
+            writer.kill()
+        raise
+    return writers
+
+
+def _remove_parts(folder: Path) -> None:
+    for name in (GRAPHML_EDGES, JSON_LINKS):
+        for path in folder.glob(glob.escape(name) + ".*"):
+            os.unlink(path)
+
+
+def _join_edges(folder: Path, found: list, head, tail) -> dict[str, str]:
+    """Join the writers' part files into graph.graphml and graph.json, ``head(name, fh,
+    edge_keys)`` written before each file's edges and ``tail(name)`` after; ``found``:
+    what the writers returned."""
+    full = [value for kind, value in found if kind == "keys"]
+    edge_keys = full[0] if full else export._graphml_keys(d for _, shapes in found for d in shapes)
+    for name, part_name, sep in (("graph.graphml", GRAPHML_EDGES, ""), ("graph.json", JSON_LINKS, ", ")):
+        with open(folder / name, "w", encoding="utf-8") as fh:
+            head(name, fh, edge_keys)
+        written = False
+        for part in range(len(found)):
+            path = _part(folder, part_name, part)
+            if path.stat().st_size:
+                if written and sep:
+                    with open(folder / name, "a", encoding="utf-8") as fh:
+                        fh.write(sep)
+                append_file(path, folder / name)
+                written = True
+        with open(folder / name, "a", encoding="utf-8") as fh:
+            fh.write(tail(name))
+    return edge_keys
 
 
 def _chunks(items: list, n: int) -> list[list]:
@@ -133,7 +185,13 @@ def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
     from the evidence (``GraphAccumulator.edge_ends``). ``add_metrics_and_write`` of that
     graph then finishes it."""
     order = acc.edge_order(entities)  # once, for the writers and the simple view
-    writers = edge_writers(functools.partial(acc.edges, entities, order), folder)
+    if order:  # the edges in EDGE_WRITERS parts of about one size
+        nodes, ends, listed = order
+        cuts = [len(listed) * k // EDGE_WRITERS for k in range(EDGE_WRITERS + 1)]
+        parts = [functools.partial(acc.edges, entities, (nodes, ends, listed[lo:hi])) for lo, hi in zip(cuts, cuts[1:])]
+    else:  # (see GraphAccumulator.edge_order)
+        parts = [functools.partial(acc.edges, entities)]
+    writers = edge_writers(parts, functools.partial(acc.edges, entities, order), folder)
     try:
         S = metrics.Simple.of_edges(*acc.edge_ends(entities, order))
         mentions = {eid: ent.mentions for eid, ent in entities.items()}
@@ -179,9 +237,7 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
     if helpers is None:
         if started is not None:
             started.kill()
-        for name in (GRAPHML_EDGES, JSON_LINKS):
-            if (folder / name).exists():
-                os.unlink(folder / name)
+        _remove_parts(folder)
         metrics.add_metrics(G)
         if lap:
             lap("metrics")
@@ -189,11 +245,10 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         if lap:
             lap("export")
         return written
-    parts = {"graphml": folder / GRAPHML_EDGES, "json": folder / JSON_LINKS}
     writers: list[Forked] = started.writers if started is not None else []
     try:
         if started is None:
-            writers = edge_writers(lambda: G, folder)  # first, as they take longest (G's pages they read are copied)
+            writers = edge_writers([lambda: G], lambda: G, folder)  # first: it takes longest (G's pages it reads are copied)
             started = _hand_out(metrics.Simple.of_multigraph(G), helpers, writers, lambda n: G.nodes[n].get("mentions"))
         S, sources, between, keep = started.S, started.sources, started.between, started.keep
         started = None
@@ -223,27 +278,23 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
         written.append("report.html")
         node_keys = export._graphml_keys(d for _, d in G.nodes(data=True))
         node_keys.setdefault("label", "string")
-        edge_keys, = finish(writers)
-        with open(folder / "graph.graphml", "w", encoding="utf-8") as fh:
-            export.write_graphml_head(fh, node_keys, edge_keys)
-            export.write_graphml_nodes(G, fh, node_keys)
-        append_file(parts["graphml"], folder / "graph.graphml")
-        with open(folder / "graph.graphml", "a", encoding="utf-8") as fh:
-            fh.write(export.GRAPHML_TAIL)
-        with open(folder / "graph.json", "w", encoding="utf-8") as fh:
-            export.write_json_head(G, fh)
-            export.write_json_nodes(G, fh)
-            fh.write(export.JSON_BETWEEN)
-        append_file(parts["json"], folder / "graph.json")
-        with open(folder / "graph.json", "a", encoding="utf-8") as fh:
-            fh.write(export.JSON_TAIL)
+        parts = finish(writers)
+
+        def head(name: str, fh, edge_keys: dict) -> None:
+            if name == "graph.graphml":
+                export.write_graphml_head(fh, node_keys, edge_keys)
+                export.write_graphml_nodes(G, fh, node_keys)
+            else:
+                export.write_json_head(G, fh)
+                export.write_json_nodes(G, fh)
+                fh.write(export.JSON_BETWEEN)
+
+        _join_edges(folder, parts, head, lambda name: export.GRAPHML_TAIL if name == "graph.graphml" else export.JSON_TAIL)
     finally:
         helpers.kill()  # done (each result was waited for) or failed: none may stay behind
         for writer in writers:
             writer.kill()
-        for part in parts.values():
-            if part.exists():
-                os.unlink(part)
+        _remove_parts(folder)
     if lap:
         lap("export")
     return [name for name in export.BUILD_EXPORTS if name in written]

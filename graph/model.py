@@ -340,12 +340,11 @@ class GraphAccumulator:
         s = self._summed()
         nodes, ends, order = order or self.edge_order(entities)
         P = len(s.a)
-        a, b = nodes[ends[:P, 0]], nodes[ends[:P, 1]]
         relations = list(self._rel.items())
         for lo in range(0, len(order), 1 << 16):
             block = order[lo:lo + (1 << 16)]
             pairs = block[block < P]
-            cooc = zip(a[pairs].tolist(), b[pairs].tolist(), s.count[pairs].tolist(),
+            cooc = zip(nodes[ends[pairs, 0]].tolist(), nodes[ends[pairs, 1]].tolist(), s.count[pairs].tolist(),
                        s.docs[pairs].tolist(), s.first[pairs].tolist(), s.last[pairs].tolist())
             for e in block.tolist():
                 if e < P:
