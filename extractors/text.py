@@ -145,8 +145,9 @@ class Sentence(NamedTuple):
 def _surface_forms(surface: str) -> tuple[str, tuple] | None:
     """``(norm, clitic_forms(norm))`` of a token's surface, or None when nothing is left.
 
-    Cached by surface string (a plain dict, cleared when full: one lookup per token
-    is the hot path) instead of two cached calls (``normalize`` then ``clitic_forms``).
+    Cached by surface string (a plain dict, cleared when full) instead of two cached
+    calls (``normalize`` then ``clitic_forms``); read when a new piece of text is
+    tokenized (``_chunk_tokens``), since ``tokenize`` caches whole pieces.
 
     >>> _surface_forms("وبنغازى")
     ('وبنغازي', (('وبنغازي', 0), ('بنغازي', 1), ('نغازي', 2)))
