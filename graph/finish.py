@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 
 from conflictkg.forked import Forked, finish
 from conflictkg.graph import export, metrics, report_html
@@ -166,13 +167,17 @@ def _chunks(items: list, n: int) -> list[list]:
 class Started:
     """What was set going for a graph before its metrics: the edge writers, and the
     helpers' work from its simple view ``S`` (betweenness ``sources``, None when exact;
-    the betweenness helpers used; the nodes the report shows, ``keep``)."""
+    the betweenness helpers used; the nodes the report shows, ``keep``); and, when
+    read from the evidence, what the report reads from the edges (``canvas``: its
+    ``report_html.canvas_edges``, ``figures``: its ``report_html.edge_figures``)."""
 
     writers: list[Forked]
     S: metrics.Simple
     sources: list | None
     between: list[Forked]
     keep: list
+    canvas: list | None = None
+    figures: dict | None = None
 
     def kill(self) -> None:
         for writer in self.writers:
@@ -195,11 +200,29 @@ def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
     try:
         S = metrics.Simple.of_edges(*acc.edge_ends(entities, order))
         mentions = {eid: ent.mentions for eid, ent in entities.items()}
-        return _hand_out(S, helpers, writers, mentions.get)
+        started = _hand_out(S, helpers, writers, mentions.get)
+        if order:  # what the report reads from the edges, from the evidence too
+            started.canvas = _canvas_edges(acc, order, started.keep)
+            named = {eid: ent.name for eid, ent in entities.items()}
+            started.figures = report_html.tie_figures(acc.relation_edges(report_html.TIE_TYPES), len(order[2]),
+                                                      lambda n: named.get(n) or str(n))
+        return started
     except BaseException:
         for writer in writers:
             writer.kill()
         raise
+
+
+def _canvas_edges(acc, order: tuple, keep: list) -> list:
+    """``report_html.canvas_edges`` of the graph ``acc.to_networkx(entities)``, from its
+    ``edge_order(entities)``: the edges among the ``keep`` nodes, in the graph's order."""
+    nodes, ends, listed = order
+    position = {n: i for i, n in enumerate(nodes.tolist())}
+    at = np.full(len(nodes), -1, dtype=np.int64)  # node → its place in keep
+    at[[position[n] for n in keep]] = np.arange(len(keep))
+    among = listed[(at[ends[listed, 0]] >= 0) & (at[ends[listed, 1]] >= 0)]
+    keys, strengths, evidence = acc.edge_strengths(among)
+    return report_html.canvas_rows(at[ends[among, 0]].tolist(), at[ends[among, 1]].tolist(), keys, strengths, evidence)
 
 
 def _hand_out(S: metrics.Simple, helpers: Helpers, writers: list[Forked], mentions) -> Started:
@@ -251,10 +274,13 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
             writers = edge_writers([lambda: G], lambda: G, folder)  # first: it takes longest (G's pages it reads are copied)
             started = _hand_out(metrics.Simple.of_multigraph(G), helpers, writers, lambda n: G.nodes[n].get("mentions"))
         S, sources, between, keep = started.S, started.sources, started.between, started.keep
+        canvas_edges, figures = started.canvas, started.figures
         started = None
         metrics.add_degrees(G, S)
-        canvas_edges = report_html.canvas_edges(G, keep)
-        figures = report_html.edge_figures(G)
+        if canvas_edges is None:
+            canvas_edges = report_html.canvas_edges(G, keep)
+        if figures is None:
+            figures = report_html.edge_figures(G)
         small_graph = figures["ties"] <= export.GEXF_MAX_EDGES
 
         if len(S):

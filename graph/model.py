@@ -69,7 +69,7 @@ class GraphAccumulator:
         self._dates: list = []
         self._mentions: list[np.ndarray] = []  # (n, 3) int64 rows: document index, sentence, entity code
         self._rel: dict[tuple, list] = {}  # (type, head, tail) → [count, documents, evidence, doc_ids, first, last]
-        self._sums = None
+        self._sums = self._rel_items = None
 
     # --- adding evidence ---------------------------------------------------------------
 
@@ -90,7 +90,7 @@ class GraphAccumulator:
             code = self._code_of
             self._mentions.append(np.array([(d, si, code(e)) for si, e in sentence_entities], dtype=np.int64))
         self._add_relations(doc, date, relations)
-        self._sums = None
+        self._sums = self._rel_items = None
 
     def add_documents(self, docs: list, dates: list, mentions: np.ndarray, relations: list) -> None:
         """Many documents at once, as ``add_document`` one after the other would.
@@ -116,7 +116,7 @@ class GraphAccumulator:
         for doc, date, rels in zip(docs, dates, relations):
             if rels:
                 self._add_relations(doc, date, rels)
-        self._sums = None
+        self._sums = self._rel_items = None
 
     def _open(self) -> None:
         if self._mentions is None:
@@ -201,7 +201,7 @@ class GraphAccumulator:
             for date in (first, last):
                 if date:
                     _see_dates(s, date)
-        self._sums = None
+        self._sums = self._rel_items = None
         return self
 
     # --- adding up -------------------------------------------------------------------
@@ -267,6 +267,13 @@ class GraphAccumulator:
         """(type, head, tail) → the relation's counts and evidence, in first-seen order."""
         return {key: EdgeStats(c, d, list(ev), list(di), f, l) for key, (c, d, ev, di, f, l) in self._rel.items()}
 
+    def relation_edges(self, types) -> list:
+        """``(head, tail, type, data)`` of the relation edges of ``to_networkx`` whose
+        type is one of ``types`` (in first-seen order; the lists in ``data`` are the
+        accumulator's own)."""
+        return [(head, tail, rtype, relation_data(rtype, stats, copies=False))
+                for (rtype, head, tail), stats in self._rel.items() if rtype in types]
+
     def to_networkx(self, entities: dict[str, Entity]) -> nx.MultiDiGraph:
         """The graph, as ``G.add_node``/``G.add_edge`` for every entity, pair and relation
         in turn would make it; the adjacency dicts are filled directly, which is several
@@ -313,7 +320,7 @@ class GraphAccumulator:
                 keyed[rtype] = data
         return G
 
-    def edges(self, entities: dict[str, Entity], order: tuple | None = None):
+    def edges(self, entities: dict[str, Entity], order: tuple | None = None, copies: bool = True):
         """The edges of ``to_networkx(entities)`` in the order of its ``edges(keys=True,
         data=True)``, without making the graph: ``(a, b, key, data)``, where ``data`` is
         the edge's dict for a relation and, for a co-occurrence, the tuple ``(sentences,
@@ -332,7 +339,9 @@ class GraphAccumulator:
         >>> [(a, b, k) for a, b, k in g.to_networkx(ents).edges(keys=True)] == _
         True
 
-        ``order``: what ``edge_order(entities)`` returns, if it was called already.
+        ``order``: what ``edge_order(entities)`` returns, if it was called already;
+        ``copies=False``: a relation's lists are the accumulator's own (for a reader that
+        leaves them as they are).
         """
         if self._merged_relations():
             yield from self.to_networkx(entities).edges(keys=True, data=True)
@@ -340,7 +349,7 @@ class GraphAccumulator:
         s = self._summed()
         nodes, ends, order = order or self.edge_order(entities)
         P = len(s.a)
-        relations = list(self._rel.items())
+        relations = self._relation_items()
         for lo in range(0, len(order), 1 << 16):
             block = order[lo:lo + (1 << 16)]
             pairs = block[block < P]
@@ -352,7 +361,34 @@ class GraphAccumulator:
                     yield a_id, b_id, CO_OCCURS_WITH, (n, d, f, l)
                 else:
                     (rtype, head, tail), stats = relations[e - P]
-                    yield head, tail, rtype, relation_data(rtype, stats)
+                    yield head, tail, rtype, relation_data(rtype, stats, copies)
+
+    def edge_strengths(self, listed: np.ndarray) -> tuple[list, list, list]:
+        """For the edges numbered ``listed`` (as ``edge_order`` numbers them: pairs first):
+        the key, the strength (a co-occurrence's sentences, a relation's count) and the
+        evidence (a relation's own list; none for a co-occurrence) of each.
+
+        >>> g = GraphAccumulator()
+        >>> g.add_document("d1", "", [(0, "a"), (0, "b")], [("FIGHTS", "b", "a", 0, "b a")])
+        >>> g.edge_strengths(np.array([1, 0]))
+        (['FIGHTS', 'CO_OCCURS_WITH'], [1, 1], [['b a'], []])
+        """
+        s, relations = self._summed(), self._relation_items()
+        P = len(s.a)
+        listed = np.asarray(listed, dtype=np.int64)
+        count = s.count[np.minimum(listed, max(P - 1, 0))].tolist() if P else [0] * len(listed)
+        keys, strengths, evidence = [], [], []
+        for e, n in zip(listed.tolist(), count):
+            if e < P:
+                keys.append(CO_OCCURS_WITH)
+                strengths.append(n)
+                evidence.append([])
+            else:
+                (rtype, _, _), stats = relations[e - P]
+                keys.append(rtype)
+                strengths.append(stats[0])
+                evidence.append(stats[2])
+        return keys, strengths, evidence
 
     def edge_ends(self, entities: dict[str, Entity], order: tuple | None = None) -> tuple[list, np.ndarray, np.ndarray, np.ndarray]:
         """The nodes of ``to_networkx(entities)`` in order and, for each of its edges in
@@ -379,6 +415,14 @@ class GraphAccumulator:
         weight = np.concatenate([s.count, np.array([stats[0] for stats in self._rel.values()], dtype=np.int64)])
         return nodes.tolist(), ends[order, 0], ends[order, 1], weight[order]
 
+    def _relation_items(self) -> list:
+        """``list(self._rel.items())``, made once: a process forked after that reads only
+        the relations it uses (reading an object writes its reference count, which
+        copies its page; ``edge_order`` makes the list before the edge writers fork)."""
+        if self._rel_items is None:
+            self._rel_items = list(self._rel.items())
+        return self._rel_items
+
     def _merged_relations(self) -> bool:
         """Is any relation typed ``CO_OCCURS_WITH``? The graph then merges it into the
         co-occurrence's dict (never the case with the relation whitelist)."""
@@ -392,6 +436,7 @@ class GraphAccumulator:
         if self._merged_relations():
             return ()
         s = self._summed()
+        self._relation_items()
         # the nodes in to_networkx's order: the entities, then any other id an edge names
         ids = self.ids
         position = {n: i for i, n in enumerate(entities)}
@@ -440,11 +485,14 @@ def cooc_data(sentences: int, documents: int, first: str, last: str) -> dict:
             "first_seen": first, "last_seen": last}
 
 
-def relation_data(rtype: str, stats: list) -> dict:
-    """The data of a relation edge, from its ``[count, documents, evidence, doc_ids, first, last]``."""
+def relation_data(rtype: str, stats: list, copies: bool = True) -> dict:
+    """The data of a relation edge, from its ``[count, documents, evidence, doc_ids, first, last]``
+    (``copies=False``: with those very lists, for a reader that leaves them as they are)."""
     count, documents, evidence, doc_ids, first, last = stats
-    return {"type": rtype, "count": count, "documents": documents, "evidence": list(evidence),
-            "doc_ids": list(doc_ids), "first_seen": first, "last_seen": last}
+    if copies:
+        evidence, doc_ids = list(evidence), list(doc_ids)
+    return {"type": rtype, "count": count, "documents": documents, "evidence": evidence,
+            "doc_ids": doc_ids, "first_seen": first, "last_seen": last}
 
 
 def _see_dates(s: list, date: str) -> None:

@@ -61,22 +61,37 @@ def _name(G, n) -> str:
     return G.nodes[n].get("name") or str(n)
 
 
+TIE_TYPES = ("ALLIED_WITH", "FIGHTS")  # the relations whose strongest ties the summary lists
+
+
 def edge_figures(G: nx.MultiDiGraph, top: int = TOP) -> dict:
     """What the summary reads from the edges (so a build can read them before handing the
     graph's edges to another process): their number and the strongest ties of each kind."""
-    typed = {"ALLIED_WITH": [], "FIGHTS": []}
-    for a, b, k, d in G.edges(keys=True, data=True):
+    return tie_figures(G.edges(keys=True, data=True), G.number_of_edges(), lambda n: _name(G, n), top)
+
+
+def tie_figures(edges, ties: int, name, top: int = TOP) -> dict:
+    """``edge_figures`` from ``edges``, ``(a, b, key, data)`` of every edge keyed by one of
+    ``TIE_TYPES`` (others are skipped; any order), the number of edges ``ties``, and
+    ``name(node)`` (a node's ``name``, else its id).
+
+    >>> f = tie_figures([("a", "b", "FIGHTS", {"count": 2, "documents": 1, "evidence": ["x"]})], 7, str.upper)
+    >>> f["ties"], f["confrontations"][0]["b_name"], f["alliances"]
+    (7, 'B', [])
+    """
+    typed = {t: [] for t in TIE_TYPES}
+    for a, b, k, d in edges:
         if k in typed:
             typed[k].append((d.get("count", 0), a, b, d))
 
-    def ties(rtype):
+    def listed(rtype):
         rows = typed[rtype]
         rows.sort(key=lambda r: (-r[0], r[1], r[2]))
-        return [{"a": a, "b": b, "a_name": _name(G, a), "b_name": _name(G, b), "count": c,
+        return [{"a": a, "b": b, "a_name": name(a), "b_name": name(b), "count": c,
                  "documents": d.get("documents", 0), "evidence": list(d.get("evidence") or [])}
                 for c, a, b, d in rows[:top]]
 
-    return {"ties": G.number_of_edges(), "alliances": ties("ALLIED_WITH"), "confrontations": ties("FIGHTS")}
+    return {"ties": ties, "alliances": listed("ALLIED_WITH"), "confrontations": listed("FIGHTS")}
 
 
 def summary(G: nx.MultiDiGraph, top: int = TOP, edges: dict | None = None) -> dict:
@@ -128,7 +143,7 @@ def view_subgraph(G: nx.MultiDiGraph, max_nodes: int = MAX_NODES) -> tuple[list,
     H.add_nodes_from(n for n in G if n in kept)
     add_simple_edges(H, ((a, b, d) for a, b, _, d in among))
     _damp(H)
-    return keep, H, _canvas_edges(keep, among)
+    return keep, H, canvas_of(keep, among)
 
 
 def view_nodes(nodes, max_nodes: int = MAX_NODES) -> list:
@@ -151,15 +166,30 @@ def _damp(H: nx.Graph) -> None:
         d["weight"] = 1.0 + (d["weight"] ** 0.5)
 
 
-def _canvas_edges(keep: list, among: list) -> list:
+def canvas_of(keep: list, among: list) -> list:
+    """The canvas edges among the ``keep`` nodes, from ``among``: ``(a, b, key, data)``
+    of the edges among them, in the graph's order."""
     index = {n: i for i, n in enumerate(keep)}
-    return [{"s": index[a], "t": index[b], "type": d.get("type", k), "w": d.get("weight", d.get("count", 1)) or 1,
-             "evidence": list(d.get("evidence") or [])[:3]} for a, b, k, d in among]
+    return canvas_rows([index[a] for a, _, _, _ in among], [index[b] for _, b, _, _ in among],
+                       [d.get("type", k) for _, _, k, d in among],
+                       [d.get("weight", d.get("count", 1)) for *_, d in among],
+                       [d.get("evidence") for *_, d in among])
+
+
+def canvas_rows(sources: list, targets: list, types: list, weights: list, evidence: list) -> list:
+    """Canvas edges from their columns: ends (places among the nodes shown), type,
+    weight (none or 0: 1) and evidence (the first three are shown).
+
+    >>> canvas_rows([0], [1], ["FIGHTS"], [0], [["a", "b", "c", "d"]])
+    [{'s': 0, 't': 1, 'type': 'FIGHTS', 'w': 1, 'evidence': ['a', 'b', 'c']}]
+    """
+    return [{"s": s, "t": t, "type": k, "w": w or 1, "evidence": list(ev or [])[:3]}
+            for s, t, k, w, ev in zip(sources, targets, types, weights, evidence)]
 
 
 def canvas_edges(G: nx.MultiDiGraph, keep: list) -> list:
     """The canvas edges among the ``keep`` nodes (what ``view_subgraph`` gives third)."""
-    return _canvas_edges(keep, _among(G, set(keep)))
+    return canvas_of(keep, _among(G, set(keep)))
 
 
 def layout_simple(S, keep: list) -> dict:

@@ -148,6 +148,30 @@ def test_report_layout_from_the_simple_view_is_the_subgraphs(seed):
     assert report_html.canvas_edges(G, keep) == edges
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_report_edges_from_the_evidence_are_the_graphs(seed):
+    """The build reads the report's canvas edges and strongest ties from the evidence,
+    before the graph exists: the same as read from the graph."""
+    from conflictkg.graph import finish, report_html
+
+    docs, ents = random_documents(seed, n=random.Random(seed).choice([3, 80, 300]), entities=30)
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    kept = ents[:-3] if seed % 2 else ents[::-1]  # ids no entity has: named by their id
+    entities = {e: Entity(e, "PLACE", e.upper(), [e]) for e in kept}
+    G = acc.to_networkx(entities)
+    metrics.add_degrees(G, metrics.Simple.of_multigraph(G))
+    keep = report_html.view_nodes(G.nodes(data=True), max_nodes=[3, 8, 20][seed % 3])
+    order = acc.edge_order(entities)
+    assert finish._canvas_edges(acc, order, keep) == report_html.canvas_edges(G, keep)
+    named = {e: ent.name for e, ent in entities.items()}
+    got = report_html.tie_figures(acc.relation_edges(report_html.TIE_TYPES), len(order[2]), lambda n: named.get(n) or n,
+                                  top=[2, 5, 50][seed % 3])
+    assert got == report_html.edge_figures(G, top=[2, 5, 50][seed % 3])
+    assert got["ties"] == G.number_of_edges() and (got["alliances"] or got["confrontations"] or not acc.relations)
+
+
 def random_graph(seed: int) -> nx.Graph:
     r = random.Random(seed)
     n = r.randint(2, 250)
