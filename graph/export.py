@@ -201,6 +201,53 @@ def _form(rendered: str, fields: dict[str, str]) -> str:
     return form
 
 
+def _positional(rendered: str, fields: dict[str, str]) -> tuple[str, list[str]]:
+    """``_form`` with positional fields: the %-format and its fields' names in order, for
+    filling it from columns (``zip`` of them in that order).
+
+    >>> _positional('<a x="@x@" y="@y@">@x@%</a>', {'"@x@"': "x", '"@y@"': "y", "@x@": "x"})
+    ('<a x=%s y=%s>%s%%</a>', ['x', 'y', 'x'])
+    """
+    pattern = re.compile("|".join(map(re.escape, sorted(fields, key=len, reverse=True))))
+    pieces, names, at = [], [], 0
+    for m in pattern.finditer(rendered):
+        pieces += [rendered[at:m.start()].replace("%", "%%"), "%s"]
+        names.append(fields[m.group()])
+        at = m.end()
+    if not set(fields.values()) <= set(names):
+        raise ValueError(f"a placeholder of {sorted(fields)} is not in {rendered!r}")
+    return "".join(pieces) + rendered[at:].replace("%", "%%"), names
+
+
+def _block_texts(block, render, first_pair, pair_texts) -> list:
+    """The texts of the edges of an ``EdgeBlock`` (``graph.model``), in order: relations
+    through ``render((a, b, key, data))``, the co-occurrences from ``pair_texts(columns)``
+    (None when a value has not the type a column form needs: then one by one through
+    ``render`` too). While ``first_pair()`` is true, the block's first co-occurrence
+    goes through ``render``, after the relations before it: as when the edges come one
+    by one (the renderer notes each shape of data as it first meets it)."""
+    pairs, relations, is_pair = block.pairs, block.relations, block.is_pair
+    if not pairs[0]:
+        return [render(e) for e in relations]
+    if first_pair():
+        k = is_pair.index(True)
+        head = [render(e) for e in itertools.islice(block.edges(), k + 1)]
+        texts = pair_texts(tuple(column[1:] for column in pairs))
+        if texts is None:
+            return head + [render(e) for e in itertools.islice(block.edges(), k + 1, None)]
+        texts = head[k:] + texts
+        rel_texts = head[:k] + [render(e) for e in relations[k:]]
+    else:
+        texts = pair_texts(pairs)
+        if texts is None:
+            return [render(e) for e in block.edges()]
+        rel_texts = [render(e) for e in relations]
+    if not rel_texts:
+        return texts
+    texts, rel_texts = iter(texts), iter(rel_texts)
+    return [next(texts) if p else next(rel_texts) for p in is_pair]
+
+
 def _edges_of(edges):
     """``(a, b, key, data)`` of a graph's edges, or ``edges`` itself when it is not a graph."""
     return edges.edges(keys=True, data=True) if isinstance(edges, nx.Graph) else edges
@@ -231,8 +278,9 @@ def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
     """``(render, found)``: ``render((a, b, key, data))`` is an edge's ``<edge>`` element
     (as :func:`write_graphml_edges` takes edges); without ``edge_keys`` (see there),
     ``found`` holds the data of the first edge of each shape rendered so far, in order:
-    ``_graphml_keys(found.values())`` are their keys."""
-    from conflictkg.graph.model import cooc_data
+    ``_graphml_keys(found.values())`` are their keys. ``render.block(block)``: the
+    elements of an ``EdgeBlock``'s edges (``graph.model``), in order, the same texts."""
+    from conflictkg.graph.model import CO_OCCURS_WITH, cooc_data
 
     finding = edge_keys is None
     gtypes = edge_keys if not finding else _Unknown()
@@ -268,6 +316,11 @@ def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
             s = texts[v] = _graphml_text(v, "string")
         return s
 
+    fields = {'"@a@"': "a", '"@b@"': "b", "@n@": "n", "@d@": "d", "@f@": "f", "@l@": "l"}
+
+    def template(key) -> str:
+        return element("@a@", "@b@", key, cooc_data("@n@", "@d@", "@f@", "@l@"), seen=False)
+
     def render(edge) -> str:
         a, b, key, d = edge
         if type(d) is not tuple:
@@ -275,14 +328,31 @@ def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
         if type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str:
             form = forms.get(key)
             if form is None:  # the first: written in full, and its form made
-                forms[key] = _form(element("@a@", "@b@", key, cooc_data("@n@", "@d@", "@f@", "@l@"), seen=False),
-                                   {'"@a@"': "a", '"@b@"': "b", "@n@": "n", "@d@": "d", "@f@": "f", "@l@": "l"})
+                forms[key] = _form(template(key), fields)
                 return element(a, b, key, cooc_data(*d))
             n, docs, first, last = d
             return form % {"a": q(a), "b": q(b), "n": n, "d": docs, "f": date(first), "l": date(last)}
         return element(a, b, key, cooc_data(*d))
 
+    columns: list = []  # the positional %-format of co-occurrence edges, and its fields
+
+    def pair_texts(pairs: tuple) -> list | None:
+        a, b, n, d, f, l = pairs
+        if CO_OCCURS_WITH not in forms or not _typed(pairs, (object, object, int, int, str, str)):
+            return None
+        if not columns:
+            columns.append(_positional(template(CO_OCCURS_WITH), fields))
+        form, names = columns[0]
+        values = {"a": list(map(q, a)), "b": list(map(q, b)), "n": n, "d": d, "f": list(map(date, f)), "l": list(map(date, l))}
+        return [form % t for t in zip(*[values[name] for name in names])]
+
+    render.block = lambda block: _block_texts(block, render, lambda: CO_OCCURS_WITH not in forms, pair_texts)
     return render, shapes
+
+
+def _typed(columns: tuple, types: tuple) -> bool:
+    """Is every value of each column of exactly its type (``object``: any)?"""
+    return all(cls is object or all(type(v) is cls for v in column) for column, cls in zip(columns, types))
 
 
 def read_graphml(path: str | Path) -> nx.MultiDiGraph:
@@ -379,8 +449,9 @@ def write_json_links(edges, fh) -> None:
 
 def json_link_renderer():
     """``render((a, b, key, data))``: an edge's item of the ``links`` array (as
-    :func:`write_graphml_edges` takes edges)."""
-    from conflictkg.graph.model import cooc_data
+    :func:`write_graphml_edges` takes edges); ``render.block(block)``: the items of an
+    ``EdgeBlock``'s edges (``graph.model``), in order, the same texts."""
+    from conflictkg.graph.model import CO_OCCURS_WITH, cooc_data
 
     texts: dict = {}  # id or date → its JSON
     forms: dict = {}  # key → the %-format of its co-occurrence links
@@ -391,20 +462,36 @@ def json_link_renderer():
             s = texts[v] = _dumps(v)
         return s
 
+    fields = {'"@a@"': "a", '"@b@"': "b", '"@n@"': "n", '"@d@"': "d", '"@f@"': "f", '"@l@"': "l"}
+
+    def template(key) -> str:
+        return _dumps({**cooc_data("@n@", "@d@", "@f@", "@l@"), "source": "@a@", "target": "@b@", "key": key})
+
     def render(edge) -> str:
         a, b, key, d = edge
         if type(d) is tuple and type(d[0]) is int and type(d[1]) is int and type(d[2]) is str and type(d[3]) is str \
                 and type(a) is str and type(b) is str:
             form = forms.get(key)
             if form is None:
-                form = forms[key] = _form(_dumps({**cooc_data("@n@", "@d@", "@f@", "@l@"), "source": "@a@", "target": "@b@",
-                                                  "key": key}),
-                                          {'"@a@"': "a", '"@b@"': "b", '"@n@"': "n", '"@d@"': "d", '"@f@"': "f", '"@l@"': "l"})
+                form = forms[key] = _form(template(key), fields)
             n, docs, first, last = d
             return form % {"a": text(a), "b": text(b), "n": n, "d": docs, "f": text(first), "l": text(last)}
         data = cooc_data(*d) if type(d) is tuple else d
         return _dumps({**data, "source": a, "target": b, "key": key})
 
+    columns: list = []  # the positional %-format of co-occurrence links, and its fields
+
+    def pair_texts(pairs: tuple) -> list | None:
+        a, b, n, d, f, l = pairs
+        if not _typed(pairs, (str, str, int, int, str, str)):
+            return None
+        if not columns:
+            columns.append(_positional(template(CO_OCCURS_WITH), fields))
+        form, names = columns[0]
+        values = {"a": list(map(text, a)), "b": list(map(text, b)), "n": n, "d": d, "f": list(map(text, f)), "l": list(map(text, l))}
+        return [form % t for t in zip(*[values[name] for name in names])]
+
+    render.block = lambda block: _block_texts(block, render, lambda: False, pair_texts)
     return render
 
 

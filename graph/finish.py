@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import glob
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ import numpy as np
 
 from conflictkg.forked import Forked, finish
 from conflictkg.graph import export, metrics, report_html
-from conflictkg.graph.model import cooc_data
+from conflictkg.graph.model import EdgeBlock, cooc_data
 from conflictkg.workfiles import append_file
 
 BETWEENNESS_PROCESSES = 2
@@ -93,27 +94,34 @@ def _write_parts(edges, folder: Path, part: int, keys: dict | None) -> dict:
     link = export.json_link_renderer()
     with open(_part(folder, GRAPHML_EDGES, part), "w", encoding="utf-8") as gml, \
             open(_part(folder, JSON_LINKS, part), "w", encoding="utf-8") as js:
-        elements, links, opening = [], [], True
-        for edge in export._edges_of(edges):
-            elements.append(element(edge))
-            links.append(link(edge))
-            if len(links) >= 4096:
-                gml.write("".join(elements))
+        opening = True
+        for elements, links in _texts(edges, element, link):
+            gml.write("".join(elements))
+            if links:
                 js.write(("" if opening else ", ") + ", ".join(links))
-                elements.clear()
-                links.clear()
                 opening = False
-        gml.write("".join(elements))
-        if links:
-            js.write(("" if opening else ", ") + ", ".join(links))
     return found
+
+
+def _texts(edges, element, link):
+    """The GraphML elements and JSON links of ``edges`` (a graph, its edges, or the
+    ``EdgeBlock`` objects of ``GraphAccumulator.edge_blocks``), as lists, a batch at a time."""
+    items = iter(export._edges_of(edges))
+    first = next(items, None)
+    if isinstance(first, EdgeBlock):
+        for block in itertools.chain([first], items):
+            yield element.block(block), link.block(block)
+    elif first is not None:
+        items = itertools.chain([first], items)
+        while batch := list(itertools.islice(items, 4096)):
+            yield [element(e) for e in batch], [link(e) for e in batch]
 
 
 def edge_writers(parts: list, everything, folder: str | Path) -> list[Forked]:
     """Fork the processes that write the edges of GraphML and of the JSON file to part
     files in ``folder``, one per part of the edges (``add_metrics_and_write`` joins
-    them): ``parts``, in order, give each part's edges when called (a graph's, or
-    ``GraphAccumulator.edges``), ``everything()`` all of them. With the latter they are
+    them): ``parts``, in order, give each part's edges when called (a graph's,
+    ``GraphAccumulator.edges`` or its ``edge_blocks``), ``everything()`` all of them. With the latter they are
     forked before the graph exists and share none of its pages; they also start sooner.
     Each process writes both files' part: a process that reads an edge's evidence
     copies the pages of its text, so the edges are split, not the formats."""
@@ -193,9 +201,10 @@ def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
     if order:  # the edges in EDGE_WRITERS parts of about one size
         nodes, ends, listed = order
         cuts = [len(listed) * k // EDGE_WRITERS for k in range(EDGE_WRITERS + 1)]
-        parts = [functools.partial(acc.edges, entities, (nodes, ends, listed[lo:hi])) for lo, hi in zip(cuts, cuts[1:])]
+        parts = [functools.partial(acc.edge_blocks, entities, (nodes, ends, listed[lo:hi]), False)
+                 for lo, hi in zip(cuts, cuts[1:])]
     else:  # (see GraphAccumulator.edge_order)
-        parts = [functools.partial(acc.edges, entities)]
+        parts = [functools.partial(acc.edge_blocks, entities, copies=False)]
     writers = edge_writers(parts, functools.partial(acc.edges, entities, order), folder)
     try:
         S = metrics.Simple.of_edges(*acc.edge_ends(entities, order))

@@ -343,25 +343,39 @@ class GraphAccumulator:
         ``copies=False``: a relation's lists are the accumulator's own (for a reader that
         leaves them as they are).
         """
-        if self._merged_relations():
-            yield from self.to_networkx(entities).edges(keys=True, data=True)
+        for block in self.edge_blocks(entities, order, copies):
+            yield from block.edges()
+
+    def edge_blocks(self, entities: dict[str, Entity], order: tuple | None = None, copies: bool = True,
+                    size: int = 1 << 13):
+        """The edges of ``edges``, ``size`` at a time, as ``EdgeBlock`` objects: a writer renders
+        a block's co-occurrences column by column.
+
+        >>> g = GraphAccumulator()
+        >>> g.add_document("d1", "", [(0, "a"), (0, "b")], [("FIGHTS", "b", "a", 0, "b a")])
+        >>> [(b.pairs, [e[:3] for e in b.relations], b.is_pair) for b in g.edge_blocks({})]
+        [((['a'], ['b'], [1], [1], [''], ['']), [('b', 'a', 'FIGHTS')], [True, False])]
+        """
+        if self._merged_relations():  # (see edge_order) the graph's edges, as relations
+            edges = self.to_networkx(entities).edges(keys=True, data=True)
+            while block := list(itertools.islice(edges, size)):
+                yield EdgeBlock(((), (), (), (), (), ()), block, [False] * len(block))
             return
         s = self._summed()
         nodes, ends, order = order or self.edge_order(entities)
         P = len(s.a)
         relations = self._relation_items()
-        for lo in range(0, len(order), 1 << 16):
-            block = order[lo:lo + (1 << 16)]
-            pairs = block[block < P]
-            cooc = zip(nodes[ends[pairs, 0]].tolist(), nodes[ends[pairs, 1]].tolist(), s.count[pairs].tolist(),
-                       s.docs[pairs].tolist(), s.first[pairs].tolist(), s.last[pairs].tolist())
-            for e in block.tolist():
-                if e < P:
-                    a_id, b_id, n, d, f, l = next(cooc)
-                    yield a_id, b_id, CO_OCCURS_WITH, (n, d, f, l)
-                else:
-                    (rtype, head, tail), stats = relations[e - P]
-                    yield head, tail, rtype, relation_data(rtype, stats, copies)
+        for lo in range(0, len(order), size):
+            block = order[lo:lo + size]
+            is_pair = block < P
+            pairs = block[is_pair]
+            rels = []
+            for e in block[~is_pair].tolist():
+                (rtype, head, tail), stats = relations[e - P]
+                rels.append((head, tail, rtype, relation_data(rtype, stats, copies)))
+            yield EdgeBlock((nodes[ends[pairs, 0]].tolist(), nodes[ends[pairs, 1]].tolist(), s.count[pairs].tolist(),
+                             s.docs[pairs].tolist(), s.first[pairs].tolist(), s.last[pairs].tolist()),
+                            rels, is_pair.tolist())
 
     def edge_strengths(self, listed: np.ndarray) -> tuple[list, list, list]:
         """For the edges numbered ``listed`` (as ``edge_order`` numbers them: pairs first):
@@ -477,6 +491,29 @@ class GraphAccumulator:
         nodes = np.empty(len(position), dtype=object)
         nodes[:] = list(position)
         return nodes, ends, order
+
+
+@dataclass
+class EdgeBlock:
+    """Consecutive edges of a graph (``GraphAccumulator.edge_blocks``): ``pairs``, the
+    co-occurrences among them as columns ``(a, b, sentences, documents, first_seen,
+    last_seen)`` (lists, in order); ``relations``, the other edges ``(a, b, key, data)``
+    in order; ``is_pair``, for each edge in order, whether it is the next co-occurrence
+    (else the next relation)."""
+
+    pairs: tuple
+    relations: list
+    is_pair: list
+
+    def edges(self):
+        """The block's edges one by one, as ``GraphAccumulator.edges`` gives them."""
+        pairs, relations = zip(*self.pairs), iter(self.relations)
+        for is_pair in self.is_pair:
+            if is_pair:
+                a, b, n, d, f, l = next(pairs)
+                yield a, b, CO_OCCURS_WITH, (n, d, f, l)
+            else:
+                yield next(relations)
 
 
 def cooc_data(sentences: int, documents: int, first: str, last: str) -> dict:
