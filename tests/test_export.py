@@ -121,6 +121,39 @@ def test_edges_written_from_the_evidence_are_the_graphs_byte_for_byte(tmp_path):
     assert '<data key="flag">True</data>' in want.getvalue()
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_edges_written_a_block_at_a_time_are_those_written_one_by_one(tmp_path, seed):
+    """The build's writers take the edges in blocks, co-occurrences as columns: the same
+    bytes and the same shapes of data (in the same order) as edge by edge, across block
+    ends, and with dates of another type (a column form cannot take them)."""
+    import random
+
+    from conflictkg.graph import finish
+    from conflictkg.graph.model import GraphAccumulator
+    from conflictkg.records import Entity
+
+    rng = random.Random(seed)
+    ids = ["a", 'b"<&', "c%s", "d", "e", "f"]
+    acc = GraphAccumulator()
+    for i in range(rng.choice([1, 5, 40])):
+        ments = [(rng.randint(0, 2), rng.choice(ids)) for _ in range(rng.randint(0, 5))]
+        rels = [(rng.choice(["FIGHTS", "LEADS"]), rng.choice(ids), rng.choice(ids), 0, rng.choice(["x & <", "قصف"]))
+                for _ in range(rng.randint(0, 2))]
+        date = rng.choice(["", "2024-01-02", "x&<"]) if seed % 3 else rng.choice([0, 20240102])
+        acc.add_document(f"d{i}", date, ments, rels)
+    entities = {e: Entity(e, "PLACE", e, [e]) for e in ids[:4]}
+    one, blocks = tmp_path / "one", tmp_path / "blocks"
+    one.mkdir()
+    blocks.mkdir()
+    want = finish._edge_parts(lambda: acc.edges(entities), lambda: acc.edges(entities), one, 0)
+    for size in (1, 2, 3, 7, 8192):
+        got = finish._edge_parts(lambda: acc.edge_blocks(entities, size=size), lambda: acc.edges(entities), blocks, 0)
+        assert got == want
+        for name in (finish.GRAPHML_EDGES, finish.JSON_LINKS):
+            assert (blocks / f"{name}.0").read_bytes() == (one / f"{name}.0").read_bytes(), size
+    assert (one / f"{finish.JSON_LINKS}.0").read_text(encoding="utf-8").count("CO_OCCURS_WITH") == 2 * len(acc.cooc)
+
+
 def test_gephi_sees_labels_and_weights_in_gexf(built, graph, tmp_path):
     out = write_format(select(built), "gexf", tmp_path / "g.gexf")
     root = ET.parse(out).getroot()
