@@ -363,11 +363,15 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
 
         if helpers is not None:  # the edge writers and the helpers' work, before the graph exists
             started = start_finishing(acc, entities, tmp, helpers)  # (see graph/finish.py)
-        G = acc.to_networkx(entities)
+        from conflictkg.graph.finish import needs_co_occurrences
+
+        # the co-occurrences (most edges) only when read from the graph: the writers take them from acc
+        G = acc.to_networkx(entities, co_occurrences=engine is not None or needs_co_occurrences(started))
+        edge_count = G.number_of_edges() if started is None or started.figures is None else started.figures["ties"]
         del acc
         lap("graph_building")
         if not opts.quiet:
-            progress.say(f"graph: {G.number_of_nodes():,} nodes, {G.number_of_edges():,} edges; computing metrics")
+            progress.say(f"graph: {G.number_of_nodes():,} nodes, {edge_count:,} edges; computing metrics")
         # metrics; graphml, json, gexf, report.html
         add_metrics_and_write(G, tmp, lap, helpers, started)
         if engine is not None:

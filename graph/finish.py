@@ -222,6 +222,15 @@ def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
         raise
 
 
+def needs_co_occurrences(started: Started | None) -> bool:
+    """Does ``add_metrics_and_write`` read the graph's co-occurrence edges, after ``start``
+    set ``started`` going? Only to write GEXF (a small graph's) or when the report's
+    edges could not be read from the evidence; else the graph may be made without them
+    (``GraphAccumulator.to_networkx(..., co_occurrences=False)``)."""
+    return started is None or started.canvas is None or started.figures is None \
+        or started.figures["ties"] <= export.GEXF_MAX_EDGES
+
+
 def _canvas_edges(acc, order: tuple, keep: list) -> list:
     """``report_html.canvas_edges`` of the graph ``acc.to_networkx(entities)``, from its
     ``edge_order(entities)``: the edges among the ``keep`` nodes, in the graph's order."""
@@ -263,7 +272,8 @@ def add_metrics_and_write(G: nx.MultiDiGraph, folder: str | Path, lap=None, help
     """``metrics.add_metrics(G)`` and ``export.write_build_exports(G, folder)``: with
     ``helpers``, side by side (see the module docstring), else one after the other;
     ``lap(stage)`` is called when the metrics are done ("metrics") and at the end
-    ("export"). ``started``: what ``start`` set going for ``G``, if it was called.
+    ("export"). ``started``: what ``start`` set going for ``G``, if it was called (``G``
+    may then lack its co-occurrence edges, unless ``needs_co_occurrences(started)``).
     Returns the names of the files written."""
     folder = Path(folder)
     if helpers is None:

@@ -274,10 +274,22 @@ class GraphAccumulator:
         return [(head, tail, rtype, relation_data(rtype, stats, copies=False))
                 for (rtype, head, tail), stats in self._rel.items() if rtype in types]
 
-    def to_networkx(self, entities: dict[str, Entity]) -> nx.MultiDiGraph:
+    def to_networkx(self, entities: dict[str, Entity], co_occurrences: bool = True) -> nx.MultiDiGraph:
         """The graph, as ``G.add_node``/``G.add_edge`` for every entity, pair and relation
         in turn would make it; the adjacency dicts are filled directly, which is several
-        times cheaper for a graph of a million edges."""
+        times cheaper for a graph of a million edges.
+
+        ``co_occurrences=False``: the same graph but for the co-occurrence edges (every
+        node is there and everything is in its place, as if they had been taken out; but
+        a relation typed ``CO_OCCURS_WITH`` makes the graph whole), for a reader that
+        takes those from ``edges``: most of a big graph's edges, and most of the time and
+        memory it takes to make.
+
+        >>> g = GraphAccumulator()
+        >>> g.add_document("d1", "", [(0, "a"), (0, "b")], [("FIGHTS", "b", "a", 0, "b a")])
+        >>> list(g.to_networkx({}, co_occurrences=False).edges(keys=True)), list(g.to_networkx({}))
+        ([('b', 'a', 'FIGHTS')], ['a', 'b'])
+        """
         s = self._summed()
         ids = self.ids
         seen = {ids[e]: (f, l) for e, f, l in zip(s.ent, s.ent_first, s.ent_last)}
@@ -299,14 +311,29 @@ class GraphAccumulator:
             pred[n] = {}
             node[n] = {}
 
-        for a, b, n, d, f, l in self._pairs():
-            if a not in succ:
-                add_node(a)
-            if b not in succ:
-                add_node(b)
-            # a pair is unique (a < b): this edge is new, and no other a → b edge came first
-            succ[a][b] = pred[b][a] = {CO_OCCURS_WITH: cooc_data(n, d, f, l)}
-        for (rtype, head, tail), stats in self._rel.items():
+        if not co_occurrences and not self._merged_relations():
+            if any(e not in succ for e in ids):  # the nodes the pairs name first, in that order
+                ends = np.column_stack((s.a, s.b)).ravel()
+                for e in ends[np.sort(np.unique(ends, return_index=True)[1])].tolist():
+                    if ids[e] not in succ:
+                        add_node(ids[e])
+            relations = self._relation_items()
+            for (_, head, tail), _ in relations:
+                for n in (head, tail):
+                    if n not in succ:
+                        add_node(n)
+            # each (head, tail) slot filled when the whole graph fills it (see _relation_slots)
+            relations = [relations[j] for j in np.argsort(self._relation_slots(), kind="stable").tolist()]
+        else:
+            for a, b, n, d, f, l in self._pairs():
+                if a not in succ:
+                    add_node(a)
+                if b not in succ:
+                    add_node(b)
+                # a pair is unique (a < b): this edge is new, and no other a → b edge came first
+                succ[a][b] = pred[b][a] = {CO_OCCURS_WITH: cooc_data(n, d, f, l)}
+            relations = self._rel.items()
+        for (rtype, head, tail), stats in relations:
             for n in (head, tail):
                 if n not in succ:
                     add_node(n)
@@ -442,6 +469,28 @@ class GraphAccumulator:
         co-occurrence's dict (never the case with the relation whitelist)."""
         return any(rtype == CO_OCCURS_WITH for rtype, _, _ in self._rel)
 
+    def _relation_slots(self) -> np.ndarray:
+        """For each relation, in order, when the graph first fills its ``(head, tail)``
+        slot (which orders the neighbours and the edges): for a relation from the smaller
+        id of a co-occurring pair to the larger, with that pair (its number); else with
+        the first relation between them (the number of pairs plus its own)."""
+        s = self._summed()
+        n_ids, P = max(len(self.ids), 1), len(s.a)
+        first_of: dict = {}  # (head, tail) → the first relation between them
+        firsts = [first_of.setdefault((head, tail), j) for j, (_, head, tail) in enumerate(self._rel)]
+        del first_of
+        rel_slot = P + np.array(firsts, dtype=np.int64)
+        head_codes = np.array([self._code.get(head, -1) for _, head, _ in self._rel], dtype=np.int64)
+        tail_codes = np.array([self._code.get(tail, -1) for _, _, tail in self._rel], dtype=np.int64)
+        rel_key = head_codes * n_ids + tail_codes
+        pair_key = s.a.astype(np.int64) * n_ids + s.b
+        by_key = np.argsort(pair_key)
+        at = np.minimum(np.searchsorted(pair_key, rel_key, sorter=by_key), max(P - 1, 0))
+        if P:
+            shared = (head_codes >= 0) & (tail_codes >= 0) & (pair_key[by_key[at]] == rel_key)
+            rel_slot[shared] = by_key[at[shared]]
+        return rel_slot
+
     def edge_order(self, entities: dict[str, Entity]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The graph's nodes in order (an object array), and for each co-occurring pair
         then each relation, the positions of its ends among them (an ``(n, 2)`` array),
@@ -462,31 +511,13 @@ class GraphAccumulator:
             position.setdefault(tail, len(position))
         code_position = np.array([position.get(e, -1) for e in ids] or [0], dtype=np.int64)  # -1: in no edge
         # each edge's source, the moment its (source, target) slot was first filled, and its own
-        n_ids, P = max(len(ids), 1), len(s.a)
-        first_of: dict = {}  # (head, tail) → the first relation between them
-        heads, tails, head_codes, tail_codes, firsts = [], [], [], [], []
-        for j, (_, head, tail) in enumerate(self._rel):
-            heads.append(position[head])
-            tails.append(position[tail])
-            head_codes.append(self._code.get(head, -1))
-            tail_codes.append(self._code.get(tail, -1))
-            firsts.append(first_of.setdefault((head, tail), j))
-        del first_of
-        rel_slot = P + np.array(firsts, dtype=np.int64)
-        # a relation between a co-occurring pair, from the smaller id, shares the pair's slot
-        head_codes, tail_codes = np.array(head_codes, dtype=np.int64), np.array(tail_codes, dtype=np.int64)
-        rel_key = head_codes * n_ids + tail_codes
-        pair_key = s.a.astype(np.int64) * n_ids + s.b
-        by_key = np.argsort(pair_key)
-        at = np.minimum(np.searchsorted(pair_key, rel_key, sorter=by_key), max(P - 1, 0))
-        if P:
-            shared = (head_codes >= 0) & (tail_codes >= 0) & (pair_key[by_key[at]] == rel_key)
-            rel_slot[shared] = by_key[at[shared]]
-        del head_codes, tail_codes, firsts, rel_key, pair_key, by_key, at
+        P = len(s.a)
+        heads = [position[head] for _, head, _ in self._rel]
+        tails = [position[tail] for _, _, tail in self._rel]
         ends = np.empty((P + len(heads), 2), dtype=np.int64)
         ends[:P, 0], ends[:P, 1] = code_position[s.a], code_position[s.b]
         ends[P:, 0], ends[P:, 1] = heads, tails
-        slot = np.concatenate([np.arange(P), rel_slot])
+        slot = np.concatenate([np.arange(P), self._relation_slots()])
         order = np.lexsort((np.arange(len(slot)), slot, ends[:, 0]))
         nodes = np.empty(len(position), dtype=object)
         nodes[:] = list(position)

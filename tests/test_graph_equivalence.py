@@ -92,6 +92,21 @@ def test_graph_is_what_add_node_and_add_edge_make():
     assert _orders(acc.to_networkx(entities)) == _orders(reference)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_graph_without_co_occurrences_is_the_graph_less_those_edges(seed):
+    """The build makes the graph without its co-occurrence edges when it reads them from
+    the evidence: every node, in its place, and every other edge as the whole graph has it."""
+    docs, ents = random_documents(seed, n=random.Random(seed).choice([3, 80, 300]))
+    acc = GraphAccumulator()
+    for doc in docs:
+        acc.add_document(*doc)
+    kept = ents[:-3] if seed % 2 else ents[::-1]  # ids no entity has come in where the pairs name them
+    entities = {e: Entity(e, "PLACE", e.upper(), [e]) for e in kept}
+    G = acc.to_networkx(entities)
+    G.remove_edges_from([(a, b, k) for a, b, k in G.edges(keys=True) if k == CO_OCCURS_WITH])
+    assert _orders(acc.to_networkx(entities, co_occurrences=False)) == _orders(G)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_edges_come_as_the_graph_lists_them(seed, monkeypatch):
     """``GraphAccumulator.edges`` gives the graph's edges, data and order, without it:
