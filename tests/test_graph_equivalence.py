@@ -8,6 +8,8 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conflictkg.graph import metrics
 from conflictkg.graph import model
@@ -208,6 +210,15 @@ def random_graph(seed: int) -> nx.Graph:
     for _, _, d in G.edges(data=True):
         d["weight"] = float(r.choice([1, 1, 2, 3, 0.5, 7.25]))
     return G
+
+
+@given(st.sets(st.tuples(st.integers(0, 2 ** 40), st.integers(0, 50)), max_size=40), st.sampled_from([51, 2 ** 30]))
+def test_packed_sort_is_lexsort(pairs, bound):
+    """The simple view sorts distinct pairs of integers by packing them into one (or, when
+    they do not fit, with np.lexsort): the order np.lexsort gives."""
+    major = np.array([a for a, _ in pairs], dtype=np.int64)
+    minor = np.array([b for _, b in pairs], dtype=np.int64)
+    assert metrics._lexsort(minor, major, bound).tolist() == np.lexsort((minor, major)).tolist()
 
 
 def test_simple_view_is_what_add_edge_makes():
