@@ -246,14 +246,15 @@ def _canvas_edges(acc, order: tuple, keep: list) -> list:
 def _hand_out(S: metrics.Simple, helpers: Helpers, writers: list[Forked], mentions) -> Started:
     """Give the helpers their work: Louvain, the betweenness sources, the report's layout
     (its nodes ranked by degree, then ``mentions(node)``)."""
+    if len(S):
+        helpers.louvain.give(metrics.communities, S)  # first: it takes longest
     sources = metrics.betweenness_sources(S) if len(S) else []
     exact = sources is None or len(sources) >= len(S)
-    degree = [len(nbrs) + (i in nbrs) for i, nbrs in enumerate(S.adj)]  # as add_degrees sets it
+    degree = S.degrees()[0]  # as add_degrees sets it
     keep = report_html.view_nodes((n, {"degree": d, "mentions": mentions(n)}) for n, d in zip(S.labels, degree))
     helpers.layout.give(report_html.layout_simple, S.among(set(keep)), keep)  # the graph among them
     between: list[Forked] = []
     if len(S):
-        helpers.louvain.give(metrics.communities, S)
         if exact:  # a small graph: networkx on the nx.Graph view
             helpers.between[0].give(metrics.betweenness, S.graph())
             between = helpers.between[:1]
