@@ -16,9 +16,11 @@ byte, but the metrics are computed by helper processes while this one writes:
   sets the metrics, writes the report and the nodes, and joins head, nodes, edge
   parts and tail.
 * The build sets all this going before the graph exists (``start``), from the graph's
-  evidence: the writers take the edges from ``GraphAccumulator.edges`` and share
+  evidence: the writers take the edges from ``GraphAccumulator.edge_blocks`` and share
   none of the graph's pages, the simple view is made from ``GraphAccumulator.edge_ends``,
-  and the helpers work while this process makes the graph. Given only the graph,
+  the report's canvas edges and tie lists are read from the accumulator too, and the
+  helpers work while this process makes the graph, which then need not hold its
+  co-occurrence edges (``needs_co_occurrences``). Given only the graph,
   ``add_metrics_and_write`` forks one writer first and makes the simple view from it.
 
 A failure in any helper fails the whole with its error; on any failure or Ctrl-C the
