@@ -337,14 +337,11 @@ def graphml_edge_renderer(edge_keys: dict[str, str] | None = None):
     columns: list = []  # the positional %-format of co-occurrence edges, and its fields
 
     def pair_texts(pairs: tuple) -> list | None:
-        a, b, n, d, f, l = pairs
         if CO_OCCURS_WITH not in forms or not _typed(pairs, (object, object, int, int, str, str)):
             return None
         if not columns:
             columns.append(_positional(template(CO_OCCURS_WITH), fields))
-        form, names = columns[0]
-        values = {"a": list(map(q, a)), "b": list(map(q, b)), "n": n, "d": d, "f": list(map(date, f)), "l": list(map(date, l))}
-        return [form % t for t in zip(*[values[name] for name in names])]
+        return _column_texts(pairs, columns[0], q, date)
 
     render.block = lambda block: _block_texts(block, render, lambda: CO_OCCURS_WITH not in forms, pair_texts)
     return render, shapes
@@ -482,14 +479,11 @@ def json_link_renderer():
     columns: list = []  # the positional %-format of co-occurrence links, and its fields
 
     def pair_texts(pairs: tuple) -> list | None:
-        a, b, n, d, f, l = pairs
         if not _typed(pairs, (str, str, int, int, str, str)):
             return None
         if not columns:
             columns.append(_positional(template(CO_OCCURS_WITH), fields))
-        form, names = columns[0]
-        values = {"a": list(map(text, a)), "b": list(map(text, b)), "n": n, "d": d, "f": list(map(text, f)), "l": list(map(text, l))}
-        return [form % t for t in zip(*[values[name] for name in names])]
+        return _column_texts(pairs, columns[0], text, text)
 
     render.block = lambda block: _block_texts(block, render, lambda: False, pair_texts)
     return render
@@ -561,3 +555,13 @@ def write_format(view, fmt: str, out: str | Path) -> Path:
     else:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     return out
+
+
+def _column_texts(pairs: tuple, positional: tuple, ids, dates) -> list[str]:
+    """The texts of a block of co-occurrences given as columns ``(a, b, sentences,
+    documents, first, last)``: ``positional`` is ``(form, field names)`` of
+    ``_positional``; ``ids`` and ``dates`` escape the id and date columns for the format."""
+    a, b, n, d, f, l = pairs
+    form, names = positional
+    values = {"a": list(map(ids, a)), "b": list(map(ids, b)), "n": n, "d": d, "f": list(map(dates, f)), "l": list(map(dates, l))}
+    return [form % t for t in zip(*[values[name] for name in names])]
