@@ -278,7 +278,7 @@ def _extract_locally(inputs, tmp: Path, opts: BuildOptions, report: BuildReport,
 
 
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
-    from conflictkg.graph.finish import Helpers, add_metrics_and_write
+    from conflictkg.graph.finish import Helpers, add_metrics_and_write, needs_co_occurrences
     from conflictkg.graph.finish import start as start_finishing
     from conflictkg.resolvers import Name
     from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
@@ -368,8 +368,6 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
 
         if helpers is not None:  # the edge writers and the helpers' work, before the graph exists
             started = start_finishing(acc, entities, tmp, helpers)  # (see graph/finish.py)
-        from conflictkg.graph.finish import needs_co_occurrences
-
         # the co-occurrences (most edges) only when read from the graph: the writers take them from acc
         G = acc.to_networkx(entities, co_occurrences=engine is not None or needs_co_occurrences(started))
         edge_count = G.number_of_edges() if started is None or started.figures is None else started.figures["ties"]
