@@ -53,10 +53,13 @@ class LexiconExtractor:
         pending = []  # names that need a cue and had none: (sentence, token, length, cut, entry ids)
         emitted: dict[int, set[int]] = {}  # sentence -> token indexes covered by a PLACE-like mention
         confirmed: set[int] = set()
-        readings = self._readings
+        # exact types: compiled, the per-token loop below then runs on C integers and
+        # direct list and dict access
+        readings: dict = self._readings
+        tokens: list
         for si, tokens in enumerate(analysis.tokens):
             n = len(tokens)
-            norms = analysis.norms(si)
+            norms: list = analysis.norms(si)
             covered_until = 0
             tribe_list_end = -1
             for i in range(n):
@@ -87,7 +90,7 @@ class LexiconExtractor:
                 confirmed.add(chosen)
                 etype = entries[chosen].type
                 if etype == "PLACE" and entries[chosen].attrs.get("kind") in TRIBAL_PLACE_KINDS and (
-                    i == tribe_list_end or i and any(f in TRIBE_NOUNS for f, _ in tokens[i - 1].forms)
+                    i == tribe_list_end or i and not TRIBE_NOUNS.isdisjoint([f for f, _ in tokens[i - 1].forms])
                 ):
                     etype = "TRIBE"  # قبائل الحوامد: a village named after its tribe, here the tribe
                 if etype == "TRIBE":
@@ -98,6 +101,13 @@ class LexiconExtractor:
                 # names nested in this one (a place in a group's name, قوات حفتر) are
                 # matched too; overlap resolution keeps those of another type
                 covered_until = max(covered_until, i + k)
+        self._confirm(analysis, pending, emitted, confirmed, out)
+        return out
+
+    def _confirm(self, analysis: Analysis, pending: list, emitted: dict, confirmed: set, out: list) -> None:
+        """Emit the ambiguous names of ``pending`` that the document confirms: named
+        elsewhere with a cue, an item of a list of places, or after a preposition."""
+        entries = self.lexicon.entries
         for si, i, k, cut, idxs in pending:
             tokens = analysis.tokens[si]
             chosen = next((x for x in idxs if entries[x].attrs.get("ambiguous") == "1"), None)
@@ -107,7 +117,6 @@ class LexiconExtractor:
             in_list = _in_list(analysis, tokens, i, k, cut, places)
             if chosen in confirmed or in_list or _preposition_before(tokens, i, cut):
                 self._emit(analysis, si, tokens, i, k, cut, chosen, out)
-        return out
 
     def _name_readings(self, token: Token) -> tuple:
         """``((-cut, groups), ...)``: the readings of ``token`` that start a lexicon name,

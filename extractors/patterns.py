@@ -308,14 +308,15 @@ class PatternExtractor:
                 out.append(analysis.mention(si, start, tokens[b - 1].end, etype, self.name))
 
         name_until = 0  # end of the last person name found here: no second reading inside it
-        may_start = _MAY_START
+        may_start: dict = _MAY_START  # (exact types: direct dict and list access, compiled)
+        norms: list = analysis.norms(si)
         for i in range(n):
-            tok = tokens[i]
-            may = may_start.get(tok.norm)
+            may = may_start.get(norms[i])
             if may is None:
-                may = _may_start(tok)
+                may = _may_start(tokens[i])
             if not may:
                 continue  # most words: one dict lookup
+            tok = tokens[i]
             if i >= name_until and out and out[-1].sentence == si and out[-1].type in ("COMMANDER", "PERSON"):
                 name_until = max(name_until, _token_end(tokens, out[-1].end))
             known = analysis.prior_at(si, i)

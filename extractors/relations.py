@@ -436,7 +436,8 @@ class CueRelationExtractor:
                 self._anaphor_subject(tokens, starts, mentions, idxs, nested, add, si, evidence)
                 self._anaphor_target(tokens, starts, mentions, idxs, nested, add, si, evidence)
             self._anaphor_partner(tokens, starts, mentions, idxs, nested, add, si, evidence)
-            for a_pos, a in enumerate(idxs):
+            for a_pos in range(len(idxs)):  # (indexes, not enumerate: compiled, C integers)
+                a = idxs[a_pos]
                 ma = mentions[a]
                 a_end = bisect_left(starts, ma.end)  # first token after the mention
                 lead = _lead_verb_rules(tokens, bisect_right(starts, ma.start) - 1, ma) if a not in nested else []
@@ -514,7 +515,8 @@ class CueRelationExtractor:
         """``G1 ... بعد أسابيع من المعارك مع G2`` / ``G1 ... إلى القتال في صف G2``: a cue
         phrase right before the second group; the first is the nearest group before the cue
         (not one introduced as what another answers to: ``التابعة لـ G``)."""
-        for pos, b in enumerate(idxs):
+        for pos in range(len(idxs)):
+            b = idxs[pos]
             mb = mentions[b]
             if b in nested or pos == 0:
                 continue  # (the first mention has no group before it)
@@ -554,7 +556,8 @@ class CueRelationExtractor:
     def _split_cues(self, tokens, starts, mentions, idxs, nested, add, si, evidence) -> None:
         """SPLIT_RULES: a cue right before the second name; the first is the nearest name
         of the head kinds before the cue, after the rule's verb when it has one."""
-        for pos, b in enumerate(idxs):
+        for pos in range(len(idxs)):
+            b = idxs[pos]
             mb = mentions[b]
             if b in nested or pos == 0:
                 continue
@@ -918,8 +921,7 @@ def _distribute_lists(text, mentions, by_sentence, nested_by_sentence, out, add)
         run = [top[0]] if top else []
         for prev, cur in zip(top, top[1:]):
             mp, mc = mentions[prev], mentions[cur]
-            gap = " ".join(text[mp.end : mc.start].split())
-            if mp.type == mc.type and gap in _LIST_GAP:
+            if mp.type == mc.type and " ".join(text[mp.end : mc.start].split()) in _LIST_GAP:
                 run.append(cur)
                 continue
             for i in run:

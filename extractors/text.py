@@ -232,26 +232,25 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """
     end = len(text) if end is None else end
     tokens: list[Token] = []
-    append = tokens.append
-    get = _CHUNKS.get
+    chunks: dict = _CHUNKS  # (exact types: direct dict access and list appends, compiled)
     pos = start
     pending = False  # a break in the text since the last token
     for chunk in text[start:end].split(" "):
         if not chunk:
             pos += 1
             continue
-        cached = get(chunk)
+        cached = chunks.get(chunk)
         if cached is None:
-            if len(_CHUNKS) >= _MAX_FORMS:
-                _CHUNKS.clear()  # keeps memory flat on huge corpora
-            cached = _CHUNKS[chunk] = _chunk_tokens(chunk)
+            if len(chunks) >= _MAX_FORMS:
+                chunks.clear()  # keeps memory flat on huge corpora
+            cached = chunks[chunk] = _chunk_tokens(chunk)
         rel, lead, trail = cached
         if rel:
             s, e, surface, norm, forms, _ = rel[0]
-            append(_new_tuple(Token, (pos + s, pos + e, surface, norm, forms, pending or lead)))
+            tokens.append(_new_tuple(Token, (pos + s, pos + e, surface, norm, forms, pending or lead)))
             for k in range(1, len(rel)):
                 s, e, surface, norm, forms, brk = rel[k]
-                append(_new_tuple(Token, (pos + s, pos + e, surface, norm, forms, brk)))
+                tokens.append(_new_tuple(Token, (pos + s, pos + e, surface, norm, forms, brk)))
             pending = trail
         elif lead:
             pending = True
