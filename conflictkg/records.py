@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 ENTITY_TYPES = ("ARMED_GROUP", "COMMANDER", "PLACE", "TRIBE", "PERSON", "ORGANIZATION", "COUNTRY")
 
@@ -130,8 +130,9 @@ class Relation:
         return asdict(self)
 
 
-@dataclass
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence of a document: its number and its span (offsets into the text)."""
+
     index: int
     start: int
     end: int

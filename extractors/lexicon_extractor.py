@@ -56,6 +56,7 @@ class LexiconExtractor:
         # exact types: compiled, the per-token loop below then runs on C integers and
         # direct list and dict access
         readings: dict = self._readings
+        max_len = self._max_len
         tokens: list
         for si, tokens in enumerate(analysis.tokens):
             n = len(tokens)
@@ -71,7 +72,7 @@ class LexiconExtractor:
                 # tokens from i on with no break between them (a name never spans a break),
                 # counted up to the longest name: only where a name may start
                 run = 1
-                while run < self._max_len and i + run < n and not tokens[i + run].break_before:
+                while run < max_len and i + run < n and not tokens[i + run].break_before:
                     run += 1
                 best = _longest(cands, i, norms, run)
                 if best is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from conflictkg.records import DocResult, Document, Mention, Sentence
+from conflictkg.records import DocResult, Document, Mention
 
 from . import lexicon_extractor, patterns  # noqa: F401  (register the built-in components)
 from .base import Analysis, available, create, resolve_overlaps
@@ -51,8 +51,7 @@ class ExtractionPipeline:
         mentions = resolve_overlaps(document_passes(analysis, mentions))
         relations = self.relation_extractor(analysis, mentions)
         _commanders_by_relation(mentions, relations)
-        sentences = [Sentence(s.index, s.start, s.end) for s in analysis.sentences]
-        return DocResult(document, sentences, mentions, relations)
+        return DocResult(document, analysis.sentences, mentions, relations)
 
 
 PEOPLE = ("COMMANDER", "PERSON")

@@ -27,6 +27,8 @@ from camel_tools.utils.normalize import (
     normalize_unicode,
 )
 
+from conflictkg.records import Sentence
+
 TATWEEL = "\u0640"
 _MARKS = "".join(sorted(AR_DIAC_CHARSET)) + "\u0610-\u061a\u0656-\u065f\u0670\u06d6-\u06ed" + TATWEEL
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -134,12 +136,6 @@ class Token(NamedTuple):
     norm: str
     forms: tuple  # ((normalised form, proclitic chars removed), ...)
     break_before: bool  # punctuation or a line break separates it from the previous token
-
-
-class Sentence(NamedTuple):
-    index: int
-    start: int
-    end: int
 
 
 def _surface_forms(surface: str) -> tuple[str, tuple] | None:
