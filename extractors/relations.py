@@ -469,6 +469,7 @@ class CueRelationExtractor:
 
     def _pair(self, text, tokens, a_end, b_tok, mentions, ma: Mention, mb: Mention, between_ids, a_nested=False, lead=()):
         """(relation type, head is first, rule name) for two mentions in order, else None."""
+        ta, tb = ma.type, mb.type  # (read many times below)
         words = token_gap(tokens, a_end, b_tok, mb.start)
         if words and ma.text[-1:].isdigit() and words[0] & UNIT_KINDS:
             words = words[1:]  # الكتيبة 166 [مشاة] تتمركز في: the unit kind belongs to the name
@@ -476,28 +477,28 @@ class CueRelationExtractor:
         if lead:
             lead_words = _without_time(words)
             for _, rtype, heads, tails, gaps, rule, head_first in lead:  # وتسيطر G على L
-                if ma.type in heads and mb.type in tails and not kinds_between & tails and any(_gap_is(lead_words, g) for g in gaps):
+                if ta in heads and tb in tails and not kinds_between & tails and any(_gap_is(lead_words, g) for g in gaps):
                     return (rtype, head_first, rule)
-        if ma.type in GROUPS and mb.type in PEOPLE and not kinds_between & PEOPLE and _cue_in(words, LED_BY, "start", 3):
+        if ta in GROUPS and tb in PEOPLE and not kinds_between & PEOPLE and _cue_in(words, LED_BY, "start", 3):
             return ("LEADS", False, "led-by")
-        if ma.type in PLACES and mb.type in ACTORS and _cue_in(words, STRONGHOLD, "exact", 0):
+        if ta in PLACES and tb in ACTORS and _cue_in(words, STRONGHOLD, "exact", 0):
             return ("BASED_IN", False, "stronghold")  # مصراتة معقل الإخوان
-        if ma.type in PLACES and mb.type in ACTORS and not kinds_between & ACTORS and _cue_in(words, BASED_AFTER_PLACE, "start", 5):
+        if ta in PLACES and tb in ACTORS and not kinds_between & ACTORS and _cue_in(words, BASED_AFTER_PLACE, "start", 5):
             return ("BASED_IN", False, "based-after-place")  # قلعة سبها، التي تتخذ منها كتيبة X مقرا
-        if ma.type in ARMED and mb.type in ARMED and not kinds_between & ARMED and _between_and(text, ma, mb):
+        if ta in ARMED and tb in ARMED and not kinds_between & ARMED and _between_and(text, ma, mb):
             return ("FIGHTS", True, "between-and")  # اشتباكات بين G1 وG2
-        if ma.type == "PLACE" and mb.type in PLACES:
+        if ta == "PLACE" and tb in PLACES:
             if a_nested:
                 return None  # a place inside a group's name (كتيبة ثوار طرابلس في ...)
             if _cue_in(words, DIRECTIONS, "exact", 0) and not _inside(text, ma, mb):
                 return None  # بلدة X شرق درنة: near Y, not in it
-        chained = _chained_modifier(words, ma.type, mb.type, kinds_between)
+        chained = _chained_modifier(words, ta, tb, kinds_between)
         if chained:
             return chained
         raw = max(words[0], key=len) if words and words[0] else ""
         new_clause = raw[:1] == "و" and len(raw) > 3 and raw not in _BASED_FIRSTS
         for rtype, heads, tails, cues, where, max_words, rule in RULES:
-            if ma.type in heads and mb.type in tails:
+            if ta in heads and tb in tails:
                 if kinds_between & tails and where != "exact":
                     continue
                 if rtype == "BASED_IN" and where == "start" and new_clause:
@@ -506,8 +507,8 @@ class CueRelationExtractor:
                     continue
                 if _cue_in(words, cues, where, max_words):
                     return (rtype, rule not in REVERSED, rule)
-        if ma.type in ACTORS and mb.type in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
-            if ma.type == "TRIBE" and _tribe_named_as_such(text, mentions, ma) or ma.type != "TRIBE" and _presence_before(text, ma):
+        if ta in ACTORS and tb in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
+            if ta == "TRIBE" and _tribe_named_as_such(text, mentions, ma) or ta != "TRIBE" and _presence_before(text, ma):
                 return ("BASED_IN", True, "presence-in")  # قبائل X في Y، عناصر G في Y
         return None
 
