@@ -5,8 +5,7 @@ The corpus is streamed twice through small files, never held in memory:
 1. extraction (all cores): each document's mentions and relations go to work files
    (``conflictkg/workfiles.py``), while only the distinct names and their counts stay
    in memory;
-2. resolution: distinct names → entities (in a forked process, while this one reads
-   ahead what the graph needs from the work files);
+2. resolution: distinct names → entities;
 3. a second pass over the work files writes ``mentions.jsonl``/``relations.jsonl``
    with entity ids (in a forked process) while this one adds up the graph;
 4. metrics and exports, spread over forked processes (``graph/finish.py``).
@@ -34,7 +33,7 @@ from typing import Iterable, Iterator
 from .corpus import MAX_DOC_CHARS, describe_skipped, read_corpus
 from .forked import Forked
 from .records import Document, DocResult, Skipped
-from .workfiles import WorkWriter, add_up, read_graph, write_rows
+from .workfiles import WorkWriter, add_up, write_rows
 from .workfiles import render as render_work
 
 EXIT_OK = 0
@@ -51,9 +50,6 @@ CONTRACT_FILES = (
     "graph.json",
 )
 WORK_DIR = "extraction.work"
-# graph.work chunks (workfiles.CHUNK_DOCS documents each) read ahead while names are
-# resolved: 100k articles make 13, read in ~1.3 s; the bound keeps memory flat for more
-READ_AHEAD_CHUNKS = 16
 MAX_SKIPPED_SHOWN = 50
 
 
@@ -281,38 +277,11 @@ def _extract_locally(inputs, tmp: Path, opts: BuildOptions, report: BuildReport,
     return work.close(), shown
 
 
-def _resolve(names: Counter, opts: BuildOptions, names_path: Path) -> tuple[dict, dict]:
-    """Name resolution as a build does it (``names.jsonl`` written to ``names_path``): the
-    entities, and the entity id of each name as a ``(type, text, canonical)`` tuple."""
-    from conflictkg.resolvers.incremental import resolve_build, write_names
-
-    resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
-    write_names(names_path, all_names, resolution)
-    return resolution.entities, {(n.type, n.text, n.canonical): eid for n, eid in resolution.entity_of.items()}
-
-
-def _read_ahead(chunks: Iterator, child: Forked, most: int = READ_AHEAD_CHUNKS) -> Iterator:
-    """``chunks`` again, but those that come before ``child`` is done, up to ``most``, read now."""
-    ahead: deque = deque()
-    while len(ahead) < most and not child.done():
-        chunk = next(chunks, None)
-        if chunk is None:
-            break
-        ahead.append(chunk)
-
-    def read_and_rest():
-        while ahead:
-            yield ahead.popleft()
-        yield from chunks
-
-    return read_and_rest()
-
-
 def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None = None) -> BuildReport:
     from conflictkg.graph.finish import Helpers, add_metrics_and_write, needs_co_occurrences
     from conflictkg.graph.finish import start as start_finishing
     from conflictkg.resolvers import Name
-    from conflictkg.resolvers.incremental import NAMES_FILE
+    from conflictkg.resolvers.incremental import NAMES_FILE, resolve_build, write_names
 
     import gc
 
@@ -332,7 +301,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
         clock[0] = now
 
-    engine = rows = helpers = started = resolving = None
+    engine = rows = helpers = started = None
     parallel = (opts.workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork")
     try:
         if opts.executor == "dask":  # dask is imported only when asked for
@@ -361,34 +330,24 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         names: Counter = Counter({Name(*key): n for key, n in counts.items()})
         del counts
         progress.say(f"resolving {len(names):,} distinct names")
-        chunks = None
-        if parallel:  # forked now, while this process is small (see graph/finish.py)
-            helpers = Helpers()
-        if parallel and engine is None:
-            # The names are resolved in a forked process while this one reads graph.work
-            # ahead (that needs no entity ids), else one core would wait. The process
-            # writing mentions.jsonl and relations.jsonl is forked now too and handed the
-            # ids later: forked after the read-ahead, it would share those pages, and this
-            # process would copy each one it reads again.
-            rows = Forked.waiting("mentions.jsonl and relations.jsonl")
-            resolving = Forked(_resolve, names, opts, tmp / NAMES_FILE, name="name resolution", nice=0)
-            del names
-            chunks = _read_ahead(read_graph(work), resolving)
-            entities, entity_of = resolving.result()
-        else:
-            with engine.resolving() if engine is not None else contextlib.nullcontext():
-                entities, entity_of = _resolve(names, opts, tmp / NAMES_FILE)
-            del names
+        with engine.resolving() if engine is not None else contextlib.nullcontext():
+            resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
+        write_names(tmp / NAMES_FILE, all_names, resolution)
+        entities = resolution.entities
+        entity_of = {(n.type, n.text, n.canonical): eid for n, eid in resolution.entity_of.items()}
+        del names, all_names
         lap("resolution")
 
         progress.say("writing mentions, relations and graph")
+        if parallel:  # forked now, while this process is small (see graph/finish.py)
+            helpers = Helpers()
         if engine is not None:
             passed = engine.second_pass(tmp, entity_of)
         elif parallel:
-            # the two files in the forked process, the graph here
-            rows.give(write_rows, work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of)
-            passed = add_up(work, entity_of, chunks)
-            del chunks
+            # the two files in a forked process (it sees entity_of without a copy), the graph here
+            rows = Forked(write_rows, work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of,
+                          name="mentions.jsonl and relations.jsonl")
+            passed = add_up(work, entity_of)
         else:
             write_rows(work, tmp / "mentions.jsonl", tmp / "relations.jsonl", entity_of)
             passed = add_up(work, entity_of)
@@ -441,8 +400,6 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             )
         _replace_dir(tmp, out)
     except BaseException:
-        if resolving is not None:
-            resolving.kill()
         if rows is not None:
             rows.kill()
         if helpers is not None:

@@ -23,16 +23,11 @@ ValueError: invalid literal for int() with base 10: 'x'
 >>> later.give(sum, [4, 5])
 >>> later.result()
 9
->>> import time
->>> child = Forked(time.sleep, 0.2)
->>> child.done(), time.sleep(1), child.done(), child.result()
-(False, None, True, None)
 """
 from __future__ import annotations
 
 import os
 import pickle
-import select
 import signal
 import sys
 import tempfile
@@ -94,10 +89,6 @@ class Forked:
             self._task = None
             os.close(notify)  # a child never given anything sees the pipe closed and leaves
             fh.close()
-
-    def done(self) -> bool:
-        """Has the child finished (or died), so that ``result`` will not wait?"""
-        return bool(select.select([self._fd], [], [], 0)[0])
 
     def result(self):
         """Wait for the child; its return value, or its exception raised here."""

@@ -235,27 +235,9 @@ def write_rows(work: Work, mentions_path: Path, relations_path: Path, entity_of:
         out.write(b"".join(buf))
 
 
-def read_graph(work: Work):
-    """``graph.work`` parsed, ``CHUNK_DOCS`` documents at a time: for each chunk, its
-    documents' ids, dates, the sentence of every mention (an array) and, per document,
-    its relations ``[type, sentence, evidence]`` (what ``add_up`` adds up with the
-    entity ids; this part needs none, and a build reads ahead while names are resolved)."""
-    with open(work.folder / GRAPH, "rb") as fh:
-        while lines := list(itertools.islice(fh, CHUNK_DOCS)):
-            docs, dates, sentences, relations = [], [], array("q"), []
-            for line in lines:
-                doc_id, date, si, rels = json.loads(line)
-                docs.append(doc_id)
-                dates.append(date)
-                sentences.extend(si)
-                relations.append(rels)
-            yield docs, dates, sentences, relations
-
-
-def add_up(work: Work, entity_of: dict, chunks=None) -> PassResult:
+def add_up(work: Work, entity_of: dict) -> PassResult:
     """The graph evidence of ``work`` (and how many mention and relation rows
-    ``write_rows`` writes for it), ``CHUNK_DOCS`` documents at a time; ``chunks``: what
-    ``read_graph(work)`` gives, if it was started already (the chunks read and the rest)."""
+    ``write_rows`` writes for it), ``CHUNK_DOCS`` documents at a time."""
     from conflictkg.graph.model import GraphAccumulator
 
     r = _Resolved(work, entity_of)
@@ -263,27 +245,32 @@ def add_up(work: Work, entity_of: dict, chunks=None) -> PassResult:
     acc = GraphAccumulator(ids)
     kept = 0
     d_at = m_at = r_at = 0  # the chunk's first document, mention and relation
-    for docs, dates, sentences, raw in read_graph(work) if chunks is None else chunks:
-        counts = r.counts[d_at:d_at + len(docs)]
-        n_r = int(counts[:, 1].sum())
-        ends = zip(r.heads[r_at:r_at + n_r].tolist(), r.tails[r_at:r_at + n_r].tolist())
-        relations = []
-        for rels in raw:
-            here = []
-            for (rtype, rsi, evidence), (h, t) in zip(rels, ends):
-                if h != t:
-                    here.append((rtype, ids[h], ids[t], rsi, evidence))
-            kept += len(here)
-            relations.append(here)
-        n_m = len(sentences)
-        rows = np.empty((n_m, 3), dtype=np.int32)
-        rows[:, 0] = np.repeat(np.arange(len(docs)), counts[:, 0])
-        rows[:, 1] = np.frombuffer(sentences, dtype=np.int64) if n_m else 0
-        rows[:, 2] = r.ent[m_at:m_at + n_m]
-        acc.add_documents(docs, dates, rows, relations)
-        d_at += len(docs)
-        m_at += n_m
-        r_at += n_r
+    with open(work.folder / GRAPH, "rb") as fh:
+        while lines := list(itertools.islice(fh, CHUNK_DOCS)):
+            docs, dates, sentences, relations = [], [], array("q"), []
+            counts = r.counts[d_at:d_at + len(lines)]
+            n_r = int(counts[:, 1].sum())
+            ends = zip(r.heads[r_at:r_at + n_r].tolist(), r.tails[r_at:r_at + n_r].tolist())
+            for line in lines:
+                doc_id, date, si, rels = json.loads(line)
+                docs.append(doc_id)
+                dates.append(date)
+                sentences.extend(si)
+                here = []
+                for (rtype, rsi, evidence), (h, t) in zip(rels, ends):
+                    if h != t:
+                        here.append((rtype, ids[h], ids[t], rsi, evidence))
+                kept += len(here)
+                relations.append(here)
+            n_m = len(sentences)
+            rows = np.empty((n_m, 3), dtype=np.int32)
+            rows[:, 0] = np.repeat(np.arange(len(docs)), counts[:, 0])
+            rows[:, 1] = np.frombuffer(sentences, dtype=np.int64) if n_m else 0
+            rows[:, 2] = r.ent[m_at:m_at + n_m]
+            acc.add_documents(docs, dates, rows, relations)
+            d_at += len(lines)
+            m_at += n_m
+            r_at += n_r
     return PassResult(acc, len(r.ent), kept)
 
 

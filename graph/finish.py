@@ -3,7 +3,7 @@
 The same files as ``add_metrics`` followed by ``export.write_build_exports``, byte for
 byte, but the metrics are computed by helper processes while this one writes:
 
-* ``Helpers`` are forked early (the build forks them just before name resolution),
+* ``Helpers`` are forked early (the build forks them right after name resolution),
   while this process is still small: a process that reads a structure shared with
   another copies it page by page (reference counts are writes), so the graph must not
   exist yet when they are forked. Each is handed a compact input later: the simple

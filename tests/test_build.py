@@ -186,13 +186,12 @@ def test_the_build_on_all_cores_writes_what_one_process_writes(bench_jsonl, tmp_
     assert leftovers(many) == [] and sorted(p.name for p in many.iterdir()) == sorted(OUTPUTS + ("build.json",))
 
 
-@pytest.mark.parametrize("where", ["graphml", "rows", "resolution"])
+@pytest.mark.parametrize("where", ["graphml", "rows"])
 def test_a_failing_process_fails_the_build_and_leaves_the_output(tmp_path, monkeypatch, where):
     import psutil
 
     from conflictkg import workfiles
     from conflictkg.graph import export
-    from conflictkg.resolvers import incremental
 
     out = tmp_path / "out"
     build([str(write_jsonl(tmp_path / "first.jsonl", 3))], out, BuildOptions(workers=1, quiet=True))
@@ -203,10 +202,8 @@ def test_a_failing_process_fails_the_build_and_leaves_the_output(tmp_path, monke
 
     if where == "graphml":  # runs in a forked process of the metrics and exports
         monkeypatch.setattr(export, "graphml_edge_renderer", full)
-    elif where == "rows":  # the process writing mentions.jsonl and relations.jsonl
+    else:  # the process writing mentions.jsonl and relations.jsonl
         monkeypatch.setattr(workfiles, "_fill_mentions", full)
-    else:  # the process resolving the names while the build reads graph.work ahead
-        monkeypatch.setattr(incremental, "resolve_build", full)
     others = set(psutil.Process().children())  # the session's own servers (Bolt, Dask) may run
     with pytest.raises(OSError, match="No space left"):
         build([str(write_jsonl(tmp_path / "more.jsonl", 8))], out, BuildOptions(workers=2, quiet=True))
@@ -413,28 +410,3 @@ def test_extraction_reads_the_input_lazily(monkeypatch):
     assert len(first) == 10
     bound = 2 * build_mod.TASKS_PER_WORKER * 4 + 4 + 10
     assert next(pulled) <= bound  # an endless input is not read ahead
-
-
-def test_graph_work_is_read_ahead_while_names_are_resolved_and_nothing_is_lost():
-    """The chunks read while the child works come first, then the rest, each once, in order."""
-    from conflictkg.forked import Forked
-
-    read = []
-
-    def chunks():
-        for i in range(50):
-            read.append(i)
-            time.sleep(0.01)
-            yield i
-
-    child = Forked(time.sleep, 0.2)
-    given = build_mod._read_ahead(chunks(), child)
-    ahead = len(read)
-    child.result()
-    assert 5 <= ahead < 50  # read while the child slept, and only then
-    assert list(given) == list(range(50))
-    read.clear()
-    child = Forked(time.sleep, 0.2)
-    given = build_mod._read_ahead(chunks(), child, most=3)
-    assert len(read) == 3 and list(given) == list(range(50))  # no more than asked for
-    child.result()
