@@ -9,6 +9,8 @@ and one person type per name in a document.
 from __future__ import annotations
 
 from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
 
 from conflictkg.records import DocResult, Document, Mention
 
@@ -164,6 +166,27 @@ def _aliases(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) ->
     return found
 
 
+def _sentences_with(analysis: Analysis, probes: set[str]) -> list[int]:
+    """The sentences, in order, whose tokens' normal forms joined by spaces contain one of
+    ``probes`` (strings without white space): one search of the whole document per probe.
+
+    >>> from conflictkg.records import Document
+    >>> _sentences_with(Analysis.of(Document("d", "وصل حفتر. ثم غادر. وقال الحفتري.")), {"فتر"})
+    [0, 2]
+    """
+    lines = [" ".join(analysis.norms(si)) for si in range(len(analysis.tokens))]
+    text = "\n".join(lines)
+    ends = list(accumulate(len(line) + 1 for line in lines))  # where each line's successor starts
+    hits = set()
+    for probe in probes:
+        at = text.find(probe)
+        while at >= 0:
+            si = bisect_right(ends, at)
+            hits.add(si)
+            at = text.find(probe, ends[si])
+    return sorted(hits)
+
+
 def _surnames(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -> list[Mention]:
     """Bare surname and full-name mentions of people already named in the document."""
     names: dict[str, tuple[str, str]] = {}  # normalised form -> (type, canonical)
@@ -188,12 +211,9 @@ def _surnames(analysis: Analysis, index: _TokenIndex, mentions: list[Mention]) -
     found = []
     # A name's form is the token's normal form or a tail of it (a proclitic off), or with
     # لل read as ال: it always contains the name without its first letter. Sentences
-    # where no name does so are skipped with one substring search each.
-    probes = {name[1:] for name in names}
-    for si, toks in enumerate(index.tokens):
-        joined = " ".join(analysis.norms(si))
-        if not any(p in joined for p in probes):
-            continue
+    # where no name does so are skipped.
+    for si in _sentences_with(analysis, {name[1:] for name in names}):
+        toks = index.tokens[si]
         spans = covered.get(si, [])
         for ti, t in enumerate(toks):
             for form, cut in t.forms:
@@ -302,9 +322,10 @@ def _one_person_type(mentions: list[Mention]) -> None:
                 m.type = "COMMANDER"
 
 
-def _name_keys(text: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def _name_keys(text: str) -> frozenset[str]:
     words = [w for w in normalize_phrase(text).split() if w not in FUNCTION_WORDS]
-    return {" ".join(words)} if words else set()
+    return frozenset({" ".join(words)}) if words else frozenset()
 
 
 OPERATION_WORDS = _norm_set("عملية")
