@@ -263,8 +263,9 @@ def split_sentences(text: str) -> list[Sentence]:
     spans: list[Sentence] = []
     pos = 0
     for m in _SENTENCE_END.finditer(text):
-        _add_span(text, pos, m.end(), spans)
-        pos = m.end()
+        end = m.end()
+        _add_span(text, pos, end, spans)
+        pos = end
     _add_span(text, pos, len(text), spans)
     return spans
 
@@ -274,5 +275,6 @@ def _add_span(text: str, start: int, end: int, spans: list[Sentence]) -> None:
     seg = text[start:end]
     end = start + len(seg.rstrip())
     start += len(seg) - len(seg.lstrip())
-    if end > start and WORD_RE.search(text, start, end):
+    # a letter first (the usual case) starts a word: the regular expression only otherwise
+    if end > start and (text[start].isalpha() or WORD_RE.search(text, start, end)):
         spans.append(_new_tuple(Sentence, (len(spans), start, end)))  # = Sentence(...), in C

@@ -120,3 +120,31 @@ def test_sentence_ends_are_those_of_the_plain_pattern(text):
 
     plain = [m.span() for m in re.finditer(_PLAIN_SENTENCE_END, text)]
     assert [m.span() for m in _SENTENCE_END.finditer(text)] == plain
+
+
+def test_a_letter_always_starts_a_word():
+    # split_sentences keeps a span without running the word pattern when it starts with a
+    # letter (str.isalpha): that shortcut holds only if every such character starts a word.
+    import sys
+
+    from conflictkg.extractors.text import WORD_RE
+
+    letters = (chr(c) for c in range(sys.maxunicode + 1))
+    assert [c for c in letters if c.isalpha() and not WORD_RE.match(c)] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(ARABIC_LIKE, st.text(alphabet=st.sampled_from(list("ب3_ .؟\n\u064b\u0640«")), max_size=30)))
+def test_sentences_hold_a_word_and_no_outer_space(text):
+    import re
+
+    from conflictkg.extractors.text import WORD_RE
+
+    for s in split_sentences(text):
+        span = text[s.start:s.end]
+        assert span == span.strip() and WORD_RE.search(span)
+    # a span with a word is never dropped: each word lies in some sentence
+    inside = [(s.start, s.end) for s in split_sentences(text)]
+    for m in WORD_RE.finditer(text):
+        if not re.fullmatch(r"[.!?؟؛\n]*", text[m.start():m.end()]):
+            assert any(a <= m.start() < b for a, b in inside), (text, m.span())
