@@ -17,9 +17,9 @@ near-linear growth.
 
 Usage::
 
-    /tmp/venv/bin/python bench/bench_build.py                 # 10k 50k 100k
-    /tmp/venv/bin/python bench/bench_build.py 10000 --workers 2
-    /tmp/venv/bin/python bench/bench_build.py 20000 --keep /tmp/bench-corpora
+    .venv/bin/python bench/bench_build.py                 # 10k 50k 100k
+    .venv/bin/python bench/bench_build.py 10000 --workers 2
+    .venv/bin/python bench/bench_build.py 20000 --keep /tmp/bench-corpora
 
 The article text is produced from templates written for this benchmark; no seed
 article text is used.
@@ -218,7 +218,8 @@ def main(argv=None) -> int:
 
     compiled = "compiled" if extractors.COMPILED else "plain Python (conflictkg compile: ~25% faster)"
     print(f"cores: {os.cpu_count()}, workers: {args.workers or 'all'}, lexicon names: {ArticleMaker().lexicon_names}, "
-          f"extractors: {compiled}")
+          f"extractors: {compiled}, python: {sys.version.split()[0]} "
+          f"({os.path.realpath(getattr(sys, '_base_executable', sys.executable))})")
     rows = []
     for n in args.sizes:
         corpus = base / f"corpus-{n}.jsonl"

@@ -12,9 +12,9 @@ whether the contract files are byte-identical (they must be).
 
 Usage::
 
-    /tmp/venv/bin/python bench/bench_dask.py                    # 5,000 articles, 2 workers
-    /tmp/venv/bin/python bench/bench_dask.py 20000 --workers 2 --partition-size 8
-    /tmp/venv/bin/python bench/bench_dask.py 200000 --scheduler tcp://head:8786 --keep /shared/bench
+    .venv/bin/python bench/bench_dask.py                    # 5,000 articles, 2 workers
+    .venv/bin/python bench/bench_dask.py 20000 --workers 2 --partition-size 8
+    .venv/bin/python bench/bench_dask.py 200000 --scheduler tcp://head:8786 --keep /shared/bench
 
 With ``--scheduler`` the corpus and outputs must be on a filesystem the workers share
 (use ``--keep`` on it); the local build then still runs on this machine alone.

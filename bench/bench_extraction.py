@@ -5,7 +5,7 @@ lexicon's names and Arabic news sentence templates (ranks, group triggers, tribe
 quoted names, proclitics, filler sentences), then run through the extraction pipeline
 (mentions + relations; no resolution, graph or output).
 
-    /tmp/venv/bin/python bench/bench_extraction.py [--articles 10000] [--workers 0]
+    .venv/bin/python bench/bench_extraction.py [--articles 10000] [--workers 0]
 
 Prints figures; it is not a timed test.
 """
