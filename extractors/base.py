@@ -8,7 +8,7 @@ from typing import Callable, Protocol
 
 from conflictkg.records import Document, Mention, Relation
 
-from .text import Sentence, Token, split_sentences, tokenize
+from .text import Sentence, Token, split_sentences, tokenize_columns
 
 
 @dataclass
@@ -66,7 +66,9 @@ class Analysis:
     def of(cls, document: Document) -> "Analysis":
         text = document.text
         sentences = split_sentences(text)
-        return cls(document, sentences, [tokenize(text, s.start, s.end) for s in sentences])
+        columns = [tokenize_columns(text, s.start, s.end) for s in sentences]
+        return cls(document, sentences, [c[0] for c in columns], _starts=[c[1] for c in columns],
+                   _norms=[c[2] for c in columns])
 
     def mention(self, sentence: int, start: int, end: int, etype: str, extractor: str,
                 canonical: str = "", attrs: dict | None = None) -> Mention:
