@@ -33,7 +33,7 @@ from typing import Iterable, Iterator
 from .corpus import MAX_DOC_CHARS, describe_skipped, read_corpus
 from .forked import Forked
 from .records import Document, DocResult, Skipped
-from .workfiles import WorkWriter, add_up, write_rows
+from .workfiles import WorkWriter, add_up, encode_names, write_rows
 from .workfiles import render as render_work
 
 EXIT_OK = 0
@@ -154,18 +154,18 @@ def _jsonline(row) -> str:
     return json.dumps(row, ensure_ascii=False, separators=(", ", ": ")) + "\n"
 
 
-def _extract(doc: Document) -> tuple[str, tuple, list] | Skipped:
+def _extract(doc: Document) -> tuple[str, tuple, bytes | list] | Skipped:
     """(documents.jsonl line, work, names) for one document, or why it failed.
 
     ``work`` is the document's part of the work files (``workfiles.render``); ``names``
-    holds ``(type, text, canonical)`` of every mention, for the resolver.
+    holds ``(type, text, canonical)`` of every mention, for the resolver
+    (``workfiles.encode_names``).
     """
     try:
         result: DocResult = _PIPELINE(doc)
     except Exception as exc:  # one bad document must not stop the corpus
         return Skipped(doc.source, f"document {doc.id!r}: extraction failed: {type(exc).__name__}: {exc}", id=doc.id)
-    names = [(m.type, m.text, m.canonical) for m in result.mentions]
-    return _jsonline(doc.meta(len(result.sentences))), render_work(doc, result), names
+    return _jsonline(doc.meta(len(result.sentences))), render_work(doc, result), encode_names(result.mentions)
 
 
 def _extract_batch(docs: list[Document]) -> list:

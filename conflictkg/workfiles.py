@@ -9,7 +9,7 @@ document leaves, in a work folder (one per build, or per Dask partition):
 * ``graph.work``: one JSON line ``[id, date, [sentence of each mention], [[type,
   sentence, evidence] of each relation]]``, what the graph needs besides entities;
 * ``names.work``: the index of each mention's name ``(type, text, canonical)`` among
-  the distinct names (the names themselves stay in memory);
+  the distinct names (the names themselves stay in memory; ``encode_names``);
 * ``ends.work``: each relation's head and tail, as mention numbers in its document;
 * ``counts.work``: each document's numbers of mentions and relations.
 
@@ -134,6 +134,40 @@ class Work:
         return Work(self.folder, kept.names, kept.counts, kept.documents)
 
 
+def encode_names(mentions) -> bytes | list:
+    """The ``(type, text, canonical)`` of each mention, for ``WorkWriter.add``: as one
+    UTF-8 string, fields joined by NUL and names by a line break, which a worker sends
+    to the parent as one object (pickling forty tuples of three strings per document,
+    and unpickling them, cost more than the rest of the transfer). A name that holds
+    either separator (a NUL byte in a malformed file) makes it a list of tuples.
+
+    >>> from conflictkg.records import Mention
+    >>> ms = [Mention("d", 0, 0, 3, "سرت", "PLACE", "lexicon", canonical="سرت"),
+    ...       Mention("d", 0, 4, 7, "x\\x00y", "PERSON", "pattern")]
+    >>> encode_names(ms[:1]).decode().split("\\x00")
+    ['PLACE', 'سرت', 'سرت']
+    >>> encode_names(ms)[1]
+    ('PERSON', 'x\\x00y', '')
+    """
+    joined = "\n".join([f"{m.type}\x00{m.text}\x00{m.canonical}" for m in mentions])
+    if joined.count("\x00") == 2 * len(mentions) and joined.count("\n") == max(len(mentions) - 1, 0):
+        return joined.encode()
+    return [(m.type, m.text, m.canonical) for m in mentions]
+
+
+def _name_key(name: tuple) -> bytes | tuple:
+    """How ``WorkWriter`` indexes a name: as ``encode_names`` writes it, or the tuple
+    itself when that form would be ambiguous (a field holds a separator)."""
+    joined = "\x00".join(name)
+    if joined.count("\x00") == 2 and "\n" not in joined:
+        return joined.encode()
+    return tuple(name)
+
+
+def _name_of(key: bytes | tuple) -> tuple:
+    return tuple(key.decode().split("\x00")) if isinstance(key, bytes) else key
+
+
 class WorkWriter:
     """Writes a work folder, document by document, in input order."""
 
@@ -147,13 +181,17 @@ class WorkWriter:
     def adopt(self, names: list) -> None:
         """Number names as an earlier writer did (before anything is added)."""
         for name in names:
-            self._index[name]
+            self._index[_name_key(name)]
 
-    def add(self, work: tuple[bytes, bytes, bytes, bytes], names: list) -> None:
-        """One document: ``render``'s result and the ``(type, text, canonical)`` of each mention."""
+    def add(self, work: tuple[bytes, bytes, bytes, bytes], names: bytes | list) -> None:
+        """One document: ``render``'s result and ``encode_names`` of its mentions."""
         graph, mentions, relations, ends = work
-        self.write(graph, mentions, relations, array("i", map(self._index.__getitem__, names)), ends,
-                   array("i", (len(names), len(ends) // 8)))
+        if isinstance(names, bytes):
+            keys = names.split(b"\n") if names else []
+        else:
+            keys = [_name_key(name) for name in names]
+        self.write(graph, mentions, relations, array("i", map(self._index.__getitem__, keys)), ends,
+                   array("i", (len(keys), len(ends) // 8)))
 
     def write(self, graph: bytes, mentions: bytes, relations: bytes, ids, ends, counts) -> None:
         for fh, data in zip(self._fhs, (graph, mentions, relations, ids, ends, counts)):
@@ -163,7 +201,7 @@ class WorkWriter:
     def close(self) -> Work:
         for fh in self._fhs:
             fh.close()
-        names = list(self._index)
+        names = [_name_of(key) for key in self._index]
         ids = np.fromfile(self.folder / NAMES, dtype=np.int32)
         return Work(self.folder, names, np.bincount(ids, minlength=len(names)).tolist(), self._docs)
 

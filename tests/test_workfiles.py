@@ -31,3 +31,27 @@ def test_rows_are_what_json_writes(names, doc_id, evidence):
                                     "evidence": r.evidence, "extractor": r.extractor}, ensure_ascii=False) + "\n"
                         for r in relations)
     assert rels.decode() == want_rels
+
+
+NAME_TEXT = st.text(alphabet=st.sampled_from(list("ab\x00\n سرت")), max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["PLACE", "PERSON"]), NAME_TEXT, NAME_TEXT), max_size=4), max_size=5))
+@example([[("PLACE", "a", "")], [("PLACE", "a\x00", ""), ("PLACE", "a", "")], [("PLACE", "a", "\x00")]])
+def test_names_sent_as_one_string_number_distinct_names_in_first_seen_order(tmp_path_factory, docs):
+    # the workers send encode_names(...); a name holding a separator must neither merge
+    # with another name nor split the numbering of the names of its document
+    from array import array
+
+    from conflictkg.workfiles import NAMES, WorkWriter, encode_names
+
+    writer = WorkWriter(tmp_path_factory.mktemp("work") / "w")
+    for names in docs:
+        mentions = [Mention("d", 0, 0, 1, text, etype, "lexicon", canonical=canonical) for etype, text, canonical in names]
+        writer.add((b"", b"", b"", b""), encode_names(mentions))
+    work = writer.close()
+    distinct = list(dict.fromkeys(name for names in docs for name in names))
+    assert work.names == distinct
+    ids = array("i", (work.folder / NAMES).read_bytes())
+    assert [work.names[i] for i in ids] == [name for names in docs for name in names]
