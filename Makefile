@@ -14,7 +14,7 @@ OUT    ?= out/example
 # torch is pinned to the CPU build first: camel-tools depends on torch, and an
 # unpinned torch would pull several GB of CUDA packages.
 $(BIN)/conflictkg: pyproject.toml
-	py='$(PYTHON)'; [ -n "$$py" ] || py=$$(python3 tools/pick_python.py) || py=python3; \
+	@py='$(PYTHON)'; [ -n "$$py" ] || py=$$(python3 tools/pick_python.py) || py=python3; \
 	echo "setup: $(VENV) with $$py"; "$$py" -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
