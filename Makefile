@@ -2,8 +2,8 @@
 #   make demo   set everything up and build the graph of the example corpus
 #   make test   set everything up and run the whole test suite
 # The interpreter of the virtual environment: by default the fastest build of python3's
-# version on this machine (tools/pick_python.py: a distribution's optimised build is ~8%
-# faster than a pyenv one); `make demo PYTHON=python3.11` chooses one.
+# version on this machine (tools/pick_python.py: a distribution's optimised build runs the
+# build ~6% faster than a pyenv one); `make demo PYTHON=python3.11` chooses one.
 PYTHON ?=
 VENV   ?= .venv
 BIN    := $(VENV)/bin
