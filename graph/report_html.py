@@ -9,7 +9,7 @@ anywhere, including air-gapped machines. The page is Arabic, right to left
 Graph view: nodes coloured by type, sized by degree, Arabic captions; drag to pan,
 wheel to zoom, drag a node to move it, click a node for its details and evidence,
 tick the legend to hide a type, search by name. The layout is computed here
-(networkx spring layout, fixed seed), so the same graph always gives the same picture.
+(Fruchterman–Reingold, ``graph/spring.py``, fixed seed), so the same graph always gives the same picture.
 Very large graphs show their ``max_nodes`` best-connected entities (the summary covers
 all); narrow the view with the export filters (``--types``, ``--ego``...).
 
@@ -26,6 +26,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from conflictkg.graph.spring import spring_positions
 from conflictkg.records import CO_OCCURS_WITH, ENTITY_TYPES
 
 MAX_NODES = 400
@@ -262,7 +263,7 @@ def layout(H: nx.Graph) -> dict:
         if len(comp) == 1:
             local = {comp[0]: (0.5, 0.5)}
         else:
-            raw = nx.spring_layout(_induced(H, comp), weight="weight", seed=42, iterations=100)
+            raw = spring_positions(_induced(H, comp))
             xs, ys = [p[0] for p in raw.values()], [p[1] for p in raw.values()]
             w, h = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
             local = {n: ((p[0] - min(xs)) / w, (p[1] - min(ys)) / h) for n, p in raw.items()}
