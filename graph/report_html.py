@@ -9,9 +9,10 @@ anywhere, including air-gapped machines. The page is Arabic, right to left
 Graph view: nodes coloured by type, sized by degree, Arabic captions; drag to pan,
 wheel to zoom, drag a node to move it, click a node for its details and evidence,
 tick the legend to hide a type, search by name. The layout is computed here
-(Fruchterman–Reingold, ``graph/spring.py``, fixed seed), so the same graph always gives the same picture.
-Very large graphs show their ``max_nodes`` best-connected entities (the summary covers
-all); narrow the view with the export filters (``--types``, ``--ego``...).
+(Fruchterman–Reingold, ``graph/spring.py``, fixed seed), so the same graph always gives
+the same picture. Very large graphs show their ``max_nodes`` best-connected entities
+(the summary covers all); narrow the view with the export filters (``--types``,
+``--ego``...).
 
 Summary: entities per type, top actors by degree and by betweenness, strongest
 alliances (``ALLIED_WITH``) and confrontations (``FIGHTS``) with evidence sentences,

@@ -33,9 +33,10 @@ import numpy as np
 from networkx.drawing.layout import rescale_layout
 
 
-def spring_positions(G: nx.Graph, iterations: int = 100, seed: int = 42, weight: str = "weight",
+def spring_positions(G: nx.Graph, iterations: int = 100, seed: int = 42, weight: str | None = "weight",
                      threshold: float = 1e-4) -> dict:
-    """Positions (numpy arrays of two coordinates, in [-1, 1]) of ``G``'s nodes."""
+    """Positions (numpy arrays of two coordinates, in [-1, 1]) of ``G``'s nodes; the
+    dense method whatever the size (networkx switches to a sparse one at 500 nodes)."""
     nodes = list(G)
     n = len(nodes)
     if n == 0:
