@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 from camel_tools.utils.charsets import AR_DIAC_CHARSET
 from camel_tools.utils.dediac import dediac_ar
@@ -28,6 +27,13 @@ from camel_tools.utils.normalize import (
 )
 
 from conflictkg.records import Sentence
+
+try:
+    import cython
+except ImportError:  # Cython is optional: without it, what this module asks of it does nothing
+    class cython:  # noqa: N801
+        cclass = staticmethod(lambda cls: cls)
+        declare = staticmethod(lambda *args, **kwargs: None)
 
 TATWEEL = "\u0640"
 _MARKS = "".join(sorted(AR_DIAC_CHARSET)) + "\u0610-\u061a\u0656-\u065f\u0670\u06d6-\u06ed" + TATWEEL
@@ -129,13 +135,38 @@ def skip_letters(surface: str, n: int) -> int:
     return i
 
 
-class Token(NamedTuple):
-    start: int
-    end: int
-    text: str
-    norm: str
-    forms: tuple  # ((normalised form, proclitic chars removed), ...)
-    break_before: bool  # punctuation or a line break separates it from the previous token
+@cython.cclass
+class Token:
+    """A word or number: ``text[start:end]``, its normal form, its readings with
+    proclitics off (``forms``: ``((normalised form, proclitic chars removed), ...)``),
+    and whether punctuation or a line break separates it from the previous token.
+
+    Compiled (``conflictkg compile``) it is an extension type that the tokenizer fills
+    in with one allocation per word; a named tuple took two (its fields, then the copy).
+    """
+
+    start = cython.declare(object, visibility="public")
+    end = cython.declare(object, visibility="public")
+    text = cython.declare(object, visibility="public")
+    norm = cython.declare(object, visibility="public")
+    forms = cython.declare(object, visibility="public")
+    break_before = cython.declare(object, visibility="public")
+
+    def __init__(self, start: int, end: int, text: str, norm: str, forms: tuple, break_before: bool):
+        self.start, self.end, self.text, self.norm = start, end, text, norm
+        self.forms, self.break_before = forms, break_before
+
+    def _fields(self) -> tuple:
+        return (self.start, self.end, self.text, self.norm, self.forms, self.break_before)
+
+    def __eq__(self, other):
+        return isinstance(other, Token) and self._fields() == other._fields()
+
+    def __hash__(self):
+        return hash(self._fields())
+
+    def __repr__(self):
+        return "Token(start={!r}, end={!r}, text={!r}, norm={!r}, forms={!r}, break_before={!r})".format(*self._fields())
 
 
 def _surface_forms(surface: str) -> tuple[str, tuple] | None:
@@ -166,9 +197,9 @@ _MISSING = object()
 # offsets follow from the lengths, instead of a Match object per word.
 _WORD_SPLIT = re.compile(f"({WORD_RE.pattern})").split
 
-# ``Token(...)`` goes through the Python-level ``__new__`` that NamedTuple generates;
-# ``tuple.__new__(Token, fields)`` builds the very same object in C (what ``Token._make``
-# does), which matters at one call per word.
+# ``Sentence(...)`` goes through the Python-level ``__new__`` that NamedTuple generates;
+# ``tuple.__new__(Sentence, fields)`` builds the very same object in C (what
+# ``Sentence._make`` does), which matters at one call per sentence.
 _new_tuple = tuple.__new__
 
 
@@ -258,13 +289,20 @@ def tokenize_columns(text: str, start: int = 0, end: int | None = None) -> tuple
         if rel:
             s, e, surface, norm, forms, _ = rel[0]
             at = pos + s
-            tokens.append(_new_tuple(Token, (at, pos + e, surface, norm, forms, pending or lead)))
+            # (compiled, Token.__new__ and the field stores below are C: no __init__ call)
+            token: Token = Token.__new__(Token)
+            token.start, token.end, token.text, token.norm = at, pos + e, surface, norm
+            token.forms, token.break_before = forms, pending or lead
+            tokens.append(token)
             starts.append(at)
             norms.append(norm)
             for k in range(1, len(rel)):
                 s, e, surface, norm, forms, brk = rel[k]
                 at = pos + s
-                tokens.append(_new_tuple(Token, (at, pos + e, surface, norm, forms, brk)))
+                token = Token.__new__(Token)
+                token.start, token.end, token.text, token.norm = at, pos + e, surface, norm
+                token.forms, token.break_before = forms, brk
+                tokens.append(token)
                 starts.append(at)
                 norms.append(norm)
             pending = trail
