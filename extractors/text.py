@@ -287,21 +287,13 @@ def tokenize_columns(text: str, start: int = 0, end: int | None = None) -> tuple
             cached = chunks[chunk] = _chunk_tokens(chunk)
         rel, lead, trail = cached
         if rel:
-            s, e, surface, norm, forms, _ = rel[0]
-            at = pos + s
-            # (compiled, Token.__new__ and the field stores below are C: no __init__ call)
-            token: Token = Token.__new__(Token)
-            token.start, token.end, token.text, token.norm = at, pos + e, surface, norm
-            token.forms, token.break_before = forms, pending or lead
-            tokens.append(token)
-            starts.append(at)
-            norms.append(norm)
-            for k in range(1, len(rel)):
+            for k in range(len(rel)):
                 s, e, surface, norm, forms, brk = rel[k]
                 at = pos + s
-                token = Token.__new__(Token)
+                # (compiled, Token.__new__ and the field stores below are C: no __init__ call)
+                token: Token = Token.__new__(Token)
                 token.start, token.end, token.text, token.norm = at, pos + e, surface, norm
-                token.forms, token.break_before = forms, brk
+                token.forms, token.break_before = forms, (pending or lead) if k == 0 else brk
                 tokens.append(token)
                 starts.append(at)
                 norms.append(norm)
