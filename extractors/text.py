@@ -32,7 +32,8 @@ try:
     import cython
 except ImportError:  # Cython is optional: without it, what this module asks of it does nothing
     class cython:  # noqa: N801
-        cclass = staticmethod(lambda cls: cls)
+        cclass = no_gc = staticmethod(lambda cls: cls)
+        freelist = staticmethod(lambda size: lambda cls: cls)
         declare = staticmethod(lambda *args, **kwargs: None)
 
 TATWEEL = "\u0640"
@@ -135,6 +136,8 @@ def skip_letters(surface: str, n: int) -> int:
     return i
 
 
+@cython.no_gc
+@cython.freelist(1024)
 @cython.cclass
 class Token:
     """A word or number: ``text[start:end]``, its normal form, its readings with
@@ -142,15 +145,18 @@ class Token:
     and whether punctuation or a line break separates it from the previous token.
 
     Compiled (``conflictkg compile``) it is an extension type that the tokenizer fills
-    in with one allocation per word; a named tuple took two (its fields, then the copy).
+    in with one allocation per word (a named tuple took two: its fields, then the copy),
+    taken from a list of freed tokens kept for reuse; its fields are read-only, and
+    hold only numbers, strings and tuples of them, so it never needs the cycle
+    collector's tracking.
     """
 
-    start = cython.declare(object, visibility="public")
-    end = cython.declare(object, visibility="public")
-    text = cython.declare(object, visibility="public")
-    norm = cython.declare(object, visibility="public")
-    forms = cython.declare(object, visibility="public")
-    break_before = cython.declare(object, visibility="public")
+    start = cython.declare(object, visibility="readonly")
+    end = cython.declare(object, visibility="readonly")
+    text = cython.declare(object, visibility="readonly")
+    norm = cython.declare(object, visibility="readonly")
+    forms = cython.declare(object, visibility="readonly")
+    break_before = cython.declare(object, visibility="readonly")
 
     def __init__(self, start: int, end: int, text: str, norm: str, forms: tuple, break_before: bool):
         self.start, self.end, self.text, self.norm = start, end, text, norm

@@ -148,3 +148,20 @@ def test_sentences_hold_a_word_and_no_outer_space(text):
     for m in WORD_RE.finditer(text):
         if not re.fullmatch(r"[.!?؟؛\n]*", text[m.start():m.end()]):
             assert any(a <= m.start() < b for a, b in inside), (text, m.span())
+
+
+def test_tokens_are_values():
+    # Token is an extension type when compiled: equal fields make equal, hashable,
+    # picklable tokens, as the named tuple it replaced did.
+    import pickle
+
+    from conflictkg.extractors.text import Token
+
+    text = "قال العقيد، في سرت"
+    first, again = tokenize(text), tokenize(text)
+    assert first == again and first[0] is not again[0]
+    assert len({*first, *again}) == len(first) == 4
+    assert pickle.loads(pickle.dumps(first)) == first
+    made = Token(4, 10, "العقيد", "العقيد", (("العقيد", 0),), False)
+    assert made == first[1] and made != first[2] and first[2].break_before
+    assert repr(made).startswith("Token(start=4, end=10, text='العقيد'")
