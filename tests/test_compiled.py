@@ -36,10 +36,10 @@ pickle.dump((str(COMPILED), relations.__file__, out), open(sys.argv[1], "wb"))
 """
 
 
-def _extract(tmp_path: Path, name: str, env: dict) -> tuple:
+def _extract(tmp_path: Path, name: str, env: dict, script: str = _EXTRACT) -> tuple:
     target = tmp_path / name
     folders = [str(ROOT / "tests" / "data"), str(ROOT / "examples")]
-    proc = subprocess.run([sys.executable, "-c", _EXTRACT, str(target), *folders],
+    proc = subprocess.run([sys.executable, "-c", script, str(target), *folders],
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     return pickle.loads(target.read_bytes())
@@ -55,6 +55,15 @@ def test_compiled_extractors_give_the_same_results(tmp_path):
     for a, b in zip(fast, pure):
         assert a == b, f"compiled and plain extractors differ on {a[0]}"
     assert len(fast) == len(pure)
+
+
+def test_plain_extractors_need_no_cython(tmp_path):
+    # Cython is an optional dependency: the modules use its pure-Python decorators
+    # (extractors/text.py), which must then do nothing.
+    plain = _extract(tmp_path, "plain.pkl", {compiled.PURE_ENV: "1"})[2]
+    without = _extract(tmp_path, "without.pkl", {compiled.PURE_ENV: "1"},
+                       'import sys; sys.modules["cython"] = None  # import cython now fails\n' + _EXTRACT)[2]
+    assert sum(len(doc[1]) for doc in without) > 500 and without == plain
 
 
 def _package_copy(tmp_path: Path) -> Path:
