@@ -38,7 +38,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from conflictkg.forked import Forked, finish
+from conflictkg.forked import BELOW, Forked, finish
 from conflictkg.graph import export, metrics, report_html
 from conflictkg.graph.model import EdgeBlock, cooc_data
 from conflictkg.workfiles import append_file
@@ -62,7 +62,7 @@ class Helpers:
             self.kill()
             raise
 
-    def _fork(self, name: str, nice: int = 5) -> Forked:
+    def _fork(self, name: str, nice: int = BELOW) -> Forked:
         child = Forked.waiting(name, nice=nice)
         self.all.append(child)
         return child
@@ -210,7 +210,7 @@ def start(acc, entities: dict, folder: str | Path, helpers: Helpers) -> Started:
         parts = [functools.partial(acc.edge_blocks, entities, copies=False)]
     # Their files are joined last: below Louvain and this process, which make the graph
     # and the metrics meanwhile (10k articles: 0.1 s sooner, 100k: 0.5 s).
-    writers = edge_writers(parts, functools.partial(acc.edges, entities, order), folder, nice=5)
+    writers = edge_writers(parts, functools.partial(acc.edges, entities, order), folder, nice=BELOW)
     try:
         S = metrics.Simple.of_edges(*acc.edge_ends(entities, order))
         mentions = {eid: ent.mentions for eid, ent in entities.items()}
