@@ -1,5 +1,3 @@
-import sys
+from conflictkg.cli import entry
 
-from conflictkg.cli import main
-
-sys.exit(main())
+entry()

@@ -6,6 +6,7 @@ and ``run(args) -> exit code``; this file only finds and dispatches them.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import pkgutil
 import sys
@@ -60,5 +61,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def entry() -> None:
+    """The ``conflictkg`` program: ``main``, then the exit.
+
+    The objects still alive then (the imported libraries' tables: camel-tools' character
+    sets alone are some 300,000) are frozen first, so that the interpreter's last
+    collection passes skip them: ~0.1 s less at every exit. (Not in ``main``, which
+    tests call in their own process.)
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
