@@ -6,7 +6,7 @@ Generates corpora of N articles (default 10k, 50k, 100k) from the gazetteer in
 
 * articles/s end to end,
 * peak memory of the build including its worker processes (sum of the proportional set
-  sizes of the process tree, sampled every 50 ms: shared copy-on-write pages counted
+  sizes of the process tree, sampled every 0.25 s: shared copy-on-write pages counted
   once) and the largest single process (RSS),
 * the split of wall time between the stages, read from ``build.json``
   (``timings``: extraction, resolution, graph building, export ...),
