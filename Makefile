@@ -21,10 +21,11 @@ $(BIN)/conflictkg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,compiled]'
 	@touch $@
 
-# The extractors compiled with Cython (~20% faster; a no-op when the sources have not
-# changed since). Without a C compiler conflictkg runs as plain Python: not an error.
+# The extractors and Louvain compiled with Cython (~20% faster extraction; a no-op when
+# the sources have not changed since). Without a C compiler conflictkg runs as plain
+# Python: not an error.
 setup: $(BIN)/conflictkg
-	@$(BIN)/conflictkg compile || echo "note: extractors not compiled; conflictkg runs as plain Python"
+	@$(BIN)/conflictkg compile || echo "note: not compiled; conflictkg runs as plain Python"
 
 demo: setup
 	$(BIN)/conflictkg build examples/corpus examples/news.jsonl examples/news.csv --out $(OUT)
@@ -41,4 +42,4 @@ bench: setup
 	$(BIN)/python bench/bench_dask.py
 
 clean:
-	rm -rf $(VENV) out build *.egg-info extractors/_compiled
+	rm -rf $(VENV) out build *.egg-info extractors/_compiled graph/_compiled

@@ -56,7 +56,7 @@ class Helpers:
     def __init__(self):
         self.all: list[Forked] = []
         try:
-            self.louvain = self._fork("Louvain communities", nice=0)  # the longest: at this process' priority
+            self.louvain = self._fork("Louvain communities", nice=0)  # waited for first: at this process' priority
             self.between = [self._fork("betweenness") for _ in range(BETWEENNESS_PROCESSES)]
             self.layout = self._fork("the report's layout")
         except BaseException:
@@ -264,7 +264,7 @@ def _hand_out(S: metrics.Simple, helpers: Helpers, writers: list[Forked], mentio
     """Give the helpers their work: Louvain, the betweenness sources, the report's layout
     (its nodes ranked by degree, then ``mentions(node)``)."""
     if len(S):
-        helpers.louvain.give(metrics.communities, S)  # first: it takes longest
+        helpers.louvain.give(metrics.communities, S)  # first: it is waited for first
     sources = metrics.betweenness_sources(S) if len(S) else []
     exact = sources is None or len(sources) >= len(S)
     degree = S.degrees()[0]  # as add_degrees sets it

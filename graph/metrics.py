@@ -19,6 +19,8 @@ import random
 import networkx as nx
 import numpy as np
 
+from conflictkg.graph.louvain import louvain_groups
+
 SEED = 42
 # Exact weighted betweenness costs one Dijkstra per node: O(V·E log V). It is kept
 # while V·E stays under this budget (a few seconds); above it, shortest paths are
@@ -428,144 +430,12 @@ def louvain(H: nx.Graph, seed: int = SEED) -> list[set]:
 
 
 def _louvain(S: Simple, seed: int, threshold: float = 1e-7) -> list[set]:
-    """networkx's ``louvain_partitions``, ``_one_level`` and ``_gen_graph`` (networkx 3.x),
-    the same steps in the same order with the same float expressions, on integer
-    numbered dicts: several times cheaper. Only the modularity that decides when to stop
-    is added up in another order (networkx's own order follows string hashing, so it
-    varies from run to run anyway): it could only matter for a gain within a rounding
-    error of the threshold."""
+    """networkx's Louvain on the simple view (see ``graph/louvain.py``)."""
     labels = S.labels
     if S.number_of_edges() == 0:
         return [{u} for u in labels]
-    rng = random.Random(seed)
     sizes, targets, weights = S.flat()  # the graph's own adjacency, node by node, in order
-    targets, sizes = targets.tolist(), sizes.tolist()
-    # the starting modularity (every node alone), on the graph itself
-    deg, loop, at = [], [], 0
-    for i, n in enumerate(sizes):
-        here = targets[at:at + n]
-        w_loop = weights[at + here.index(i)] if i in here else False
-        deg.append(sum(weights[at:at + n]) + w_loop)  # as nx.Graph.degree(weight=...)
-        loop.append(w_loop or 0)
-        at += n
-    deg_sum = sum(deg)
-    m, norm = deg_sum / 2, 1 / deg_sum ** 2
-    mod = sum(w / m - 1 * d * d * norm for w, d in zip(loop, deg))
-    # networkx copies the graph: weights only, the adjacency filled in edge order
-    adj: list[dict] = [{} for _ in labels]
-    seen, at = set(), 0
-    for a, n in enumerate(sizes):
-        for b, w in zip(targets[at:at + n], weights[at:at + n]):
-            if b not in seen:
-                adj[a][b] = adj[b][a] = w
-        seen.add(a)
-        at += n
-    del targets, weights
-    m = sum(_degrees(adj)) / 2
-    partition = [{i} for i in range(len(labels))]
-    members = None  # what each node of the current level stands for (None: itself)
-    partition, inner, improvement = _one_level(adj, m, partition, members, rng)
-    improvement = True
-    while improvement:
-        result = [s.copy() for s in partition]
-        new_mod = _modularity(adj, inner)
-        if new_mod - mod <= threshold:
-            break
-        mod = new_mod
-        adj, members = _gen_graph(adj, inner, members)
-        partition, inner, improvement = _one_level(adj, m, partition, members, rng)
-    return [{labels[i] for i in c} for c in result]
-
-
-def _degrees(adj: list[dict]) -> list:
-    """Weighted degrees as ``nx.Graph.degree(weight=...)`` adds them up (a self-loop twice)."""
-    return [sum(nbrs.values()) + (u in nbrs and nbrs[u]) for u, nbrs in enumerate(adj)]
-
-
-def _one_level(adj: list[dict], m, partition: list[set], members, rng):
-    """networkx's ``_one_level`` (undirected, resolution 1)."""
-    n = len(adj)
-    node2com = list(range(n))
-    inner = [{u} for u in range(n)]
-    degrees = _degrees(adj)
-    stot = list(degrees)
-    loops = any(u in adj[u] for u in range(n))
-    nbrs = [{v: w for v, w in adj[u].items() if v != u} for u in range(n)] if loops else adj  # (read only)
-    rand_nodes = list(range(n))
-    rng.shuffle(rand_nodes)
-    two_m2 = 2 * m ** 2
-    nb_moves = 1
-    improvement = False
-    while nb_moves > 0:
-        nb_moves = 0
-        for u in rand_nodes:
-            best_mod = 0
-            best_com = node2com[u]
-            weights2com: dict = {}
-            for nbr, wt in nbrs[u].items():
-                c = node2com[nbr]
-                weights2com[c] = weights2com.get(c, 0.0) + wt
-            degree = degrees[u]
-            stot[best_com] -= degree
-            if best_com not in weights2com:  # a defaultdict read inserts it, last
-                weights2com[best_com] = 0.0
-            remove_cost = -weights2com[best_com] / m + 1 * (stot[best_com] * degree) / two_m2
-            for nbr_com, wt in weights2com.items():
-                gain = remove_cost + wt / m - 1 * (stot[nbr_com] * degree) / two_m2
-                if gain > best_mod:
-                    best_mod = gain
-                    best_com = nbr_com
-            stot[best_com] += degree
-            if best_com != node2com[u]:
-                com = members[u] if members is not None else {u}
-                partition[node2com[u]].difference_update(com)
-                inner[node2com[u]].remove(u)
-                partition[best_com].update(com)
-                inner[best_com].add(u)
-                improvement = True
-                nb_moves += 1
-                node2com[u] = best_com
-    return list(filter(len, partition)), list(filter(len, inner)), improvement
-
-
-def _gen_graph(adj: list[dict], inner: list[set], members):
-    """networkx's ``_gen_graph``: one node per community, edge weights added up in edge order."""
-    node2com = {}
-    new_members = []
-    for i, part in enumerate(inner):
-        nodes = set()
-        for node in part:
-            node2com[node] = i
-            nodes.update(members[node] if members is not None else {node})
-        new_members.append(nodes)
-    new_adj: list[dict] = [{} for _ in inner]
-    seen = set()
-    for n1, nbrs in enumerate(adj):
-        c1 = node2com[n1]
-        for n2, wt in nbrs.items():
-            if n2 not in seen:
-                c2 = node2com[n2]
-                new_adj[c1][c2] = new_adj[c2][c1] = wt + new_adj[c1].get(c2, 0)
-        seen.add(n1)
-    return new_adj, new_members
-
-
-def _modularity(adj: list[dict], communities: list[set]):
-    """Modularity of a partition of the nodes of ``adj`` (resolution 1)."""
-    deg = _degrees(adj)
-    deg_sum = sum(deg)
-    m, norm = deg_sum / 2, 1 / deg_sum ** 2
-    total = 0
-    for comm in communities:
-        inside, seen = 0, set()
-        for u in comm:
-            for v, wt in adj[u].items():
-                if v not in seen and v in comm:
-                    inside += wt
-            seen.add(u)
-        out = sum(deg[u] for u in comm)
-        total += inside / m - 1 * out * out * norm
-    return total
+    return [{labels[i] for i in c} for c in louvain_groups(sizes.tolist(), targets.tolist(), weights, seed, threshold)]
 
 
 def set_communities(G: nx.MultiDiGraph, found: list[set]) -> None:

@@ -1,5 +1,5 @@
-"""The compiled extractors (``conflictkg compile``) give what the plain Python ones give,
-and are never used in place of edited sources."""
+"""The compiled extractors and Louvain (``conflictkg compile``) give what the plain Python
+ones give, and are never used in place of edited sources."""
 from __future__ import annotations
 
 import os
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conflictkg import extractors
-from conflictkg.extractors import compiled
+from conflictkg import extractors, graph
+from conflictkg import compiled
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,7 +69,7 @@ def test_plain_extractors_need_no_cython(tmp_path):
 def _package_copy(tmp_path: Path) -> Path:
     pkg = tmp_path / "pkg"
     pkg.mkdir()
-    for src in compiled.compiled_sources():
+    for src in compiled.compiled_sources(compiled.source_dir("conflictkg.extractors")):
         shutil.copy2(src, pkg / src.name)
     return pkg
 
@@ -135,3 +135,65 @@ def test_extraction_leaves_no_reference_cycles():
         gc.enable()
     assert found > 100
     assert not cycles, f"{len(cycles)} objects in reference cycles, e.g. {sorted({type(o).__name__ for o in cycles})[:8]}"
+
+
+def _louvain_graphs():
+    import random
+
+    import networkx as nx
+
+    for seed in range(12):
+        r = random.Random(seed)
+        if seed % 3 == 0:
+            G = nx.planted_partition_graph(r.randint(3, 12), r.randint(10, 60), 0.3, 0.01, seed=seed)
+        elif seed % 3 == 1:
+            G = nx.barabasi_albert_graph(r.randint(50, 600), r.randint(1, 4), seed=seed)
+        else:
+            G = nx.gnm_random_graph(r.randint(20, 400), r.randint(20, 1500), seed=seed)
+        for u in r.sample(list(G), 3):
+            G.add_edge(u, u)  # self-loops count twice in a degree
+        for _, _, d in G.edges(data=True):
+            d["weight"] = r.choice([1.0, 2.0, 0.5, 7.25, 0.1])
+        yield nx.relabel_nodes(G, {u: f"{r.randint(0, 10**6)}:{u}" for u in G})
+
+
+def test_plain_and_compiled_louvain_find_networkx_communities():
+    """graph/louvain.py read as plain Python and as imported (compiled, after
+    ``conflictkg compile``) find the communities networkx finds, several levels deep."""
+    import importlib.util
+    from array import array
+
+    import networkx as nx
+
+    from conflictkg.graph import louvain, metrics
+
+    spec = importlib.util.spec_from_file_location("plain_louvain", compiled.source_dir("conflictkg.graph") / "louvain.py")
+    plain = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plain)
+    assert plain.__file__.endswith(".py")
+    norm = lambda found: sorted(sorted(c) for c in found)  # noqa: E731
+    levels = 0
+    for G in _louvain_graphs():
+        S = metrics.Simple.of_graph(G)
+        sizes, targets, weights = S.flat()
+        want = norm(nx.community.louvain_communities(G, weight="weight", seed=metrics.SEED))
+        levels = max(levels, len(list(nx.community.louvain_partitions(G, weight="weight", seed=metrics.SEED))))
+        for module in (plain, louvain):
+            found = module.louvain_groups(sizes.tolist(), targets.tolist(), weights, metrics.SEED)
+            assert norm({S.labels[i] for i in c} for c in found) == want, module.__file__
+            # the modularity that decides when to stop, of the level-0 graph
+            level = module._copied(*(array(t, x) for t, x in (("q", sizes.tolist()), ("q", targets.tolist()), ("d", weights))))
+            node2com = array("q", [0] * len(S.labels))
+            for c, members in enumerate(found):
+                for i in members:
+                    node2com[i] = c
+            mod = module._modularity(*level, module._degrees(*level), node2com, len(found))
+            assert mod == pytest.approx(nx.community.modularity(G, [{S.labels[i] for i in c} for c in found]), abs=1e-12)
+    assert levels >= 3  # (the later levels merge communities of communities)
+
+
+@pytest.mark.skipif(graph.COMPILED is None, reason="Louvain not compiled here (conflictkg compile)")
+def test_louvain_is_compiled_with_the_extractors():
+    from conflictkg.graph import louvain
+
+    assert not louvain.__file__.endswith(".py") and louvain.__file__.startswith(str(graph.COMPILED))
