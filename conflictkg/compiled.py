@@ -90,11 +90,12 @@ def compile_package(package: str, quiet: bool = False) -> Path:
     from Cython.Build import cythonize
     from setuptools import Distribution
 
-    target = compiled_dir(source_dir(package))
+    folder = source_dir(package)
+    target = compiled_dir(folder)
     if target.is_dir():
         return target
     started = time.monotonic()
-    sources = compiled_sources(source_dir(package))
+    sources = compiled_sources(folder)
     if not quiet:
         print(f"[conflictkg] compiling {len(sources)} module(s) of {package} with Cython ...",
               file=sys.stderr, flush=True)
