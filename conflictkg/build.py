@@ -331,7 +331,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         del counts
         progress.say(f"resolving {len(names):,} distinct names")
         with engine.resolving() if engine is not None else contextlib.nullcontext():
-            resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous)
+            resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous,
+                                                  side_by_side=parallel and engine is None)
         write_names(tmp / NAMES_FILE, all_names, resolution)
         entities = resolution.entities
         entity_of = {(n.type, n.text, n.canonical): eid for n, eid in resolution.entity_of.items()}

@@ -26,7 +26,7 @@ from pathlib import Path
 from conflictkg.records import read_jsonl
 
 from .overrides import Overrides
-from .resolver import CUTOFF, Name, Resolution, resolve
+from .resolver import CUTOFF, Name, Resolution, resolve, resolve_side_by_side
 
 NAMES_FILE = "names.jsonl"
 
@@ -66,18 +66,20 @@ def resolve_incremental(new: Counter, previous: str | os.PathLike, lexicon=None,
 
 
 def resolve_build(names: Counter, lexicon_files=(), overrides: str | os.PathLike | None = None,
-                  previous: str | os.PathLike | None = None) -> tuple[Resolution, Counter]:
+                  previous: str | os.PathLike | None = None, side_by_side: bool = False) -> tuple[Resolution, Counter]:
     """What ``conflictkg build`` calls: the build's lexicon, the overrides file, and the
     names of a ``--previous`` build folder. Returns the resolution and every name it
     covers (to be written to ``names.jsonl``); with ``previous``, ``entities`` keeps only
     the entities this build's own names belong to, while ids stay those of a full build.
+    ``side_by_side``: two processes (``resolver.resolve_side_by_side``), same result.
     """
     from conflictkg.extractors.lexicon import default_lexicon
 
     from .overrides import load_overrides
 
     all_names = read_names(previous) + names if previous else names
-    res = resolve(all_names, lexicon=default_lexicon(tuple(lexicon_files)), overrides=load_overrides(overrides))
+    res = (resolve_side_by_side if side_by_side else resolve)(
+        all_names, lexicon=default_lexicon(tuple(lexicon_files)), overrides=load_overrides(overrides))
     if previous:
         used = {res.entity_of[n] for n in names}
         res.entities = {k: e for k, e in res.entities.items() if k in used}

@@ -373,3 +373,35 @@ def test_review_lists_borderline_pairs_with_contexts_and_records_decisions(tmp_p
     assert "appended" in capsys.readouterr().out
     assert load_overrides(ov).splits
     assert borderline_pairs(folder, ov) == []  # decided pairs are not asked again
+
+
+def test_resolving_side_by_side_gives_the_same_entities_in_the_same_order():
+    """The build resolves the people's names in one process and the other families' in
+    another: the same entities, ids, order and explanations as one ``resolve``."""
+    from conflictkg.extractors import ExtractionPipeline
+    from conflictkg.extractors.lexicon import default_lexicon
+    from conflictkg.records import Document
+    from conflictkg.resolvers.keys import family
+    from conflictkg.resolvers.resolver import resolve_side_by_side
+
+    root = Path(__file__).resolve().parents[1]
+    pipeline = ExtractionPipeline()
+    names: Counter = Counter()
+    for path in sorted((root / "tests" / "data").rglob("*.txt")) + sorted((root / "examples").rglob("*.txt")):
+        for m in pipeline(Document(path.name, path.read_text(encoding="utf-8"))).mentions:
+            names[Name(m.type, m.text, m.canonical)] += 1
+    names.update({Name("PLACE", "غوريان"): 2, Name("PLACE", "غويران"): 1, Name("COMMANDER", "سالم الفيتوري"): 3,
+                  Name("PERSON", "سالم الفيتورى"): 1, Name("COMMANDER", "الفيتوري"): 2,
+                  Name("ARMED_GROUP", "كتيبة الفاروق"): 2, Name("ARMED_GROUP", "كتيبه الفاروق"): 1,
+                  Name("ARMED_GROUP", "لواء الصمود"): 1})
+    assert len({family(n.type) for n in names}) >= 4 and len(names) > 100
+    overrides = parse_overrides(["merge\tARMED_GROUP\tكتيبة الفاروق\tلواء الصمود",
+                                 "rename\tPLACE\tغوريان\tغريان الجديدة",
+                                 "split\tCOMMANDER\tسالم الفيتوري\tالفيتوري"])
+    lexicon = default_lexicon(())
+    for ov in (None, overrides):
+        one, two = resolve(names, lexicon, ov), resolve_side_by_side(names, lexicon, ov)
+        assert two.entity_of == one.entity_of
+        assert list(two.entities.items()) == list(one.entities.items())  # (Entity: with its merges)
+        assert sorted(map(repr, two.borderline)) == sorted(map(repr, one.borderline))
+    assert any(e.name == "غريان الجديدة" for e in one.entities.values())
