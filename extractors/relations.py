@@ -402,6 +402,8 @@ def _pair_types() -> frozenset[tuple[str, str]]:
 
 
 _PAIR_TYPES = _pair_types()
+# RULES by (first kind, second kind): those that read such a pair, in order
+_RULES_OF = {(a, b): [r for r in RULES if a in r[1] and b in r[2]] for a, b in _PAIR_TYPES}
 
 
 class CueRelationExtractor:
@@ -497,16 +499,13 @@ class CueRelationExtractor:
             return chained
         raw = max(words[0], key=len) if words and words[0] else ""
         new_clause = raw[:1] == "و" and len(raw) > 3 and raw not in _BASED_FIRSTS
-        for rtype, heads, tails, cues, where, max_words, rule in RULES:
-            if ta in heads and tb in tails:
-                if kinds_between & tails and where != "exact":
-                    continue
-                if rtype == "BASED_IN" and where == "start" and new_clause:
-                    continue
-                if where == "start" and words and not _cue_in(words, cues, "start", max_words):
-                    continue
-                if _cue_in(words, cues, where, max_words):
-                    return (rtype, rule not in REVERSED, rule)
+        for rtype, heads, tails, cues, where, max_words, rule in _RULES_OF.get((ta, tb), ()):
+            if kinds_between & tails and where != "exact":
+                continue
+            if rtype == "BASED_IN" and where == "start" and new_clause:
+                continue
+            if _cue_in(words, cues, where, max_words):
+                return (rtype, rule not in REVERSED, rule)
         if ta in ACTORS and tb in PLACES and _cue_in(words, IN_OR_AT, "exact", 0):
             if ta == "TRIBE" and _tribe_named_as_such(text, mentions, ma) or ta != "TRIBE" and _presence_before(text, ma):
                 return ("BASED_IN", True, "presence-in")  # قبائل X في Y، عناصر G في Y
