@@ -32,6 +32,7 @@ the same entities as resolving everything at once (``incremental.py``).
 """
 from __future__ import annotations
 
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -164,8 +165,6 @@ def resolve_side_by_side(names: Counter, lexicon=None, overrides: Overrides | No
     >>> two.entity_of == one.entity_of
     True
     """
-    import os
-
     overrides = overrides or Overrides()
     people = Counter({n: c for n, c in names.items() if family(n.type) == "PERSON"})
     others = Counter({n: c for n, c in names.items() if family(n.type) != "PERSON"})
