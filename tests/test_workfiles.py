@@ -55,3 +55,32 @@ def test_names_sent_as_one_string_number_distinct_names_in_first_seen_order(tmp_
     assert work.names == distinct
     ids = array("i", (work.folder / NAMES).read_bytes())
     assert [work.names[i] for i in ids] == [name for names in docs for name in names]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=40), st.lists(st.binary(max_size=300), min_size=1, max_size=4), st.integers(1, 64),
+       st.booleans())
+def test_moving_parts_to_the_end_of_a_file_joins_them_and_removes_them(tmp_path_factory, head, parts, chunk,
+                                                                       in_user_space):
+    import os
+
+    from conflictkg import workfiles
+
+    folder = tmp_path_factory.mktemp("move")
+    whole = folder / "whole"
+    whole.write_bytes(head)
+    for i, data in enumerate(parts):
+        (folder / f"part{i}").write_bytes(data)
+    saved = getattr(os, "copy_file_range", None)
+    if in_user_space and saved is not None:  # a filesystem that cannot copy in the kernel
+        def refuse(*args):
+            raise OSError(95, "Operation not supported")
+        os.copy_file_range = refuse
+    try:
+        for i in range(len(parts)):
+            workfiles.move_to_end(folder / f"part{i}", whole, chunk=chunk)
+    finally:
+        if saved is not None:
+            os.copy_file_range = saved
+    assert whole.read_bytes() == head + b"".join(parts)
+    assert sorted(p.name for p in folder.iterdir()) == ["whole"]
