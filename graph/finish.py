@@ -47,6 +47,10 @@ from conflictkg.workfiles import move_to_end
 BETWEENNESS_PROCESSES = 2
 GRAPHML_EDGES, JSON_LINKS = ".graph.graphml.edges", ".graph.json.links"  # the edge writers' part files
 EDGE_WRITERS = 2  # processes writing a build's edges, each a part (one for a graph given alone)
+# Edges written at a time: the text of a whole block of edges (megabytes) was mapped
+# afresh by malloc, encoded into another such buffer, and unmapped, at each write: page
+# faults on zeroed pages (10k articles: 0.1 s of system time less in each writer).
+WRITE_EDGES = 512
 
 
 class Helpers:
@@ -99,9 +103,10 @@ def _write_parts(edges, folder: Path, part: int, keys: dict | None) -> dict:
             open(_part(folder, JSON_LINKS, part), "w", encoding="utf-8") as js:
         opening = True
         for elements, links in _texts(edges, element, link):
-            gml.write("".join(elements))
-            if links:
-                js.write(("" if opening else ", ") + ", ".join(links))
+            for at in range(0, len(elements), WRITE_EDGES):  # (see WRITE_EDGES)
+                gml.write("".join(elements[at:at + WRITE_EDGES]))
+            for at in range(0, len(links), WRITE_EDGES):
+                js.write(("" if opening else ", ") + ", ".join(links[at:at + WRITE_EDGES]))
                 opening = False
     return found
 
