@@ -188,15 +188,19 @@ def run_build(corpus: Path, out: Path, workers: int) -> dict:
                 try:
                     # PSS, not RSS, for the tree: forked children share the parent's
                     # pages copy-on-write, and a sum of RSS would count them once per child
-                    pss.append(p.memory_full_info().pss)
-                    rss.append(p.memory_info().rss)
+                    info = p.memory_full_info()
+                    pss.append(info.pss)
+                    rss.append(info.rss)
                 except psutil.Error:
                     pass
             peak_tree = max(peak_tree, sum(pss))
             peak_single = max(peak_single, max(rss, default=0))
         except psutil.Error:
             pass
-        time.sleep(SAMPLE_EVERY)
+        try:  # not a sleep: the wall time ends when the build does, not at the next sample
+            proc.wait(timeout=SAMPLE_EVERY)
+        except subprocess.TimeoutExpired:
+            pass
     wall = time.monotonic() - t0
     cpu = _children_cpu() - cpu0  # the build and its workers, all reaped by now
     sampler = time.process_time() - own0
