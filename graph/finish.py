@@ -160,7 +160,8 @@ def _join_edges(folder: Path, found: list, head, tail) -> dict[str, str]:
     The two files are joined side by side, in two threads: the parts are moved by the
     kernel (``move_to_end``, which frees each part's memory as it fills the file's),
     without the interpreter lock, while the other thread writes its head (10k articles:
-    0.30 s → 0.2 s at the very end of a build, where nothing else runs)."""
+    0.30 s one after the other, 0.18-0.21 s side by side, 0.11-0.13 s moved, at the very
+    end of a build, where nothing else runs)."""
     full = [value for kind, value in found if kind == "keys"]
     edge_keys = full[0] if full else export._graphml_keys(d for _, shapes in found for d in shapes)
 
