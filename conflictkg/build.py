@@ -301,7 +301,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         timings[stage] = round(timings.get(stage, 0.0) + now - clock[0], 3)
         clock[0] = now
 
-    engine = rows = helpers = started = None
+    engine = rows = names_writer = helpers = started = None
     parallel = (opts.workers or os.cpu_count() or 1) > 1 and hasattr(os, "fork")
     try:
         if opts.executor == "dask":  # dask is imported only when asked for
@@ -333,7 +333,10 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         with engine.resolving() if engine is not None else contextlib.nullcontext():
             resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous,
                                                   side_by_side=parallel and engine is None)
-        write_names(tmp / NAMES_FILE, all_names, resolution)
+        if parallel:  # beside what follows, which waits for nothing it writes
+            names_writer = Forked(write_names, tmp / NAMES_FILE, all_names, resolution, name=NAMES_FILE)
+        else:
+            write_names(tmp / NAMES_FILE, all_names, resolution)
         entities = resolution.entities
         entity_of = {(n.type, n.text, n.canonical): eid for n, eid in resolution.entity_of.items()}
         del names, all_names
@@ -387,6 +390,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
             if rows is not None:
                 rows.result()
             shutil.rmtree(work.folder)
+        if names_writer is not None:
+            names_writer.result()
         lap("export")
         report.seconds = time.monotonic() - t0
         with open(tmp / "build.json", "w", encoding="utf-8") as fh:
@@ -403,6 +408,8 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
     except BaseException:
         if rows is not None:
             rows.kill()
+        if names_writer is not None:
+            names_writer.kill()
         if helpers is not None:
             helpers.kill()
         if started is not None:
