@@ -333,7 +333,7 @@ def build(inputs: list[str], out: str | os.PathLike, opts: BuildOptions | None =
         with engine.resolving() if engine is not None else contextlib.nullcontext():
             resolution, all_names = resolve_build(names, opts.lexicon_files, opts.overrides, opts.previous,
                                                   side_by_side=parallel and engine is None)
-        if parallel:  # beside what follows, which waits for nothing it writes
+        if parallel and engine is None:  # beside what follows, which waits for nothing it writes
             names_writer = Forked(write_names, tmp / NAMES_FILE, all_names, resolution, name=NAMES_FILE)
         else:
             write_names(tmp / NAMES_FILE, all_names, resolution)
