@@ -52,7 +52,7 @@ from .corpus import (
     open_input,
 )
 from .records import Skipped
-from .workfiles import PassResult, Work, WorkWriter, second_pass
+from .workfiles import PassResult, Work, WorkWriter, move_to_end, second_pass
 
 PARTS_DIR = "parts"
 CSV_DIR = "neo4j-import"
@@ -474,10 +474,9 @@ class DaskExecutor:
                                    "(out of memory or killed)") from None
             raise
         for name in ("mentions.jsonl", "relations.jsonl"):
-            with open(tmp / name, "w", encoding="utf-8") as out:
-                for pdir in self.parts:
-                    with open(pdir / name, encoding="utf-8") as fh:
-                        shutil.copyfileobj(fh, out)
+            (tmp / name).touch()
+            for pdir in self.parts:  # (the partitions' files are removed just below anyway)
+                move_to_end(pdir / name, tmp / name)
         shutil.rmtree(tmp / PARTS_DIR)
         return result
 
